@@ -1,0 +1,119 @@
+// Package manifest describes what a stage made and from what: every output
+// directory of bertline holds a manifest.json written last, so its presence
+// means the directory is complete.
+//
+//	{
+//	  "stage": "fetch wikipedia",
+//	  "version": "v0.1.0",
+//	  "command": ["fetch", "wikipedia", "--dump", "enwiki.xml.bz2", "--out", "wiki"],
+//	  "inputs":  [{"path": "enwiki.xml.bz2", "bytes": 123, "sha256": "…"}],
+//	  "params":  {"lang": "en", …},
+//	  "outputs": [{"path": "part-00000.txt.zst", "bytes": 45, "sha256": "…", "counts": {"documents": 3}}],
+//	  "counts":  {"documents": 3, "sentences": 42}
+//	}
+//
+// Paths are relative to the manifest's directory for outputs and as given on
+// the command line for inputs. The manifest holds no timestamps or host
+// names, so the same inputs and parameters give a byte-identical manifest.
+package manifest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/bertline/bertline/pkg/atomicfile"
+)
+
+// Name is the file name of a manifest inside a stage's output directory.
+const Name = "manifest.json"
+
+// Manifest is the record of one stage's run.
+type Manifest struct {
+	Stage   string           `json:"stage"`
+	Version string           `json:"version"`
+	Command []string         `json:"command"`
+	Inputs  []File           `json:"inputs"`
+	Params  any              `json:"params,omitempty"`
+	Outputs []File           `json:"outputs"`
+	Counts  map[string]int64 `json:"counts,omitempty"`
+}
+
+// File is one input or output with its size and content hash. Counts holds
+// what the file contains (documents, sentences, instances …).
+type File struct {
+	Path   string           `json:"path"`
+	Bytes  int64            `json:"bytes"`
+	SHA256 string           `json:"sha256"`
+	Counts map[string]int64 `json:"counts,omitempty"`
+}
+
+// Describe hashes the file at path and returns its entry, recorded under name.
+func Describe(path, name string) (File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return File{}, fmt.Errorf("hash %s: %w", path, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return File{}, fmt.Errorf("hash %s: %w", path, err)
+	}
+	return File{Path: name, Bytes: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// Write stores m as dir/manifest.json atomically.
+func Write(dir string, m *Manifest) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil {
+		return fmt.Errorf("encode manifest for %s: %w", dir, err)
+	}
+	return atomicfile.WriteFile(filepath.Join(dir, Name), buf.Bytes())
+}
+
+// Read loads dir/manifest.json. A missing manifest is reported with an error
+// wrapping fs.ErrNotExist: the directory is incomplete.
+func Read(dir string) (*Manifest, error) {
+	path := filepath.Join(dir, Name)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: no %s, the stage that writes it has not finished: %w", dir, Name, fs.ErrNotExist)
+		}
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	m := new(Manifest)
+	if err := json.Unmarshal(b, m); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return m, nil
+}
+
+// Verify checks every output of m against the files in dir and returns one
+// error per missing, resized or altered file, joined.
+func Verify(dir string, m *Manifest) error {
+	var errs []error
+	for _, o := range m.Outputs {
+		got, err := Describe(filepath.Join(dir, o.Path), o.Path)
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+		case got.Bytes != o.Bytes:
+			errs = append(errs, fmt.Errorf("%s: %d bytes, manifest says %d", filepath.Join(dir, o.Path), got.Bytes, o.Bytes))
+		case got.SHA256 != o.SHA256:
+			errs = append(errs, fmt.Errorf("%s: sha256 %s, manifest says %s", filepath.Join(dir, o.Path), got.SHA256, o.SHA256))
+		}
+	}
+	return errors.Join(errs...)
+}
