@@ -463,6 +463,20 @@ func stopRun(text []byte, p, end int) (int, stopKind) {
 	return q, stopPeriod
 }
 
+// AppendSentences appends the sentences of text, without surrounding white
+// space, to dst as subslices of text (no copy) and returns the extended
+// slice. bounds is scratch space for Bounds, returned for reuse.
+func (s *Segmenter) AppendSentences(dst [][]byte, bounds []int, text []byte) ([][]byte, []int) {
+	bounds = s.Bounds(bounds[:0], text)
+	from := 0
+	for _, e := range bounds {
+		from, _ = skipGap(text, from, e)
+		dst = append(dst, text[from:e:e])
+		from = e
+	}
+	return dst, bounds
+}
+
 // skipClosers returns the end of the closing quotes and brackets at i.
 func skipClosers(text []byte, i, end int) int {
 	for i < end {

@@ -387,3 +387,22 @@ func TestWordLists(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendSentencesMatchesSplit(t *testing.T) {
+	s := NewEnglish()
+	for _, text := range []string{
+		"", "   ", "One.", "  Dr. Smith arrived.  He sat down.\u00a0It rained. ",
+		"He said \"Stop.\" Then he left... And so on! Was it? Yes.",
+	} {
+		got, _ := s.AppendSentences(nil, nil, []byte(text))
+		want := s.Split(text)
+		if len(got) != len(want) {
+			t.Fatalf("%q: AppendSentences gave %q, Split %q", text, got, want)
+		}
+		for i := range got {
+			if string(got[i]) != want[i] {
+				t.Fatalf("%q: AppendSentences gave %q, Split %q", text, got, want)
+			}
+		}
+	}
+}
