@@ -91,7 +91,7 @@ func CreatePart(dir string, i int) (*PartWriter, error) {
 	}
 	w := &PartWriter{dir: dir, index: i, f: f, sum: sha256.New(), line: 1}
 	w.zw, err = zstd.NewWriter(io.MultiWriter(f, w.sum, countWriter{&w.n}),
-		zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedDefault))
+		zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedFastest))
 	if err != nil {
 		f.Abort()
 		return nil, fmt.Errorf("create %s: %w", PartName(i), err)
