@@ -24,6 +24,11 @@ import (
 const sample = "../../data/sample/"
 
 func TestMain(m *testing.M) {
+	// The kill test runs this binary as the fetch command itself.
+	if args := os.Getenv("BERTLINE_TEST_RUN_FETCH"); args != "" {
+		os.Args = append([]string{"fetch"}, strings.Split(args, "\x1f")...)
+		cli.Main(program)
+	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	os.Exit(m.Run())
 }
