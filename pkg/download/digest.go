@@ -14,7 +14,7 @@ import (
 	"strings"
 )
 
-// A Digest is an expected hash of a file's content.
+// A Digest is an expected hash of a file's content. It is a plain value.
 type Digest struct {
 	Algo string // "md5", "sha1" or "sha256"
 	Hex  string // lower-case hex: 32, 40 or 64 digits

@@ -23,7 +23,8 @@ var (
 )
 
 // A StatusError is an HTTP response status other than 200 or 206. Statuses
-// 408, 429 and 5xx are retried; the others end the download at once.
+// 408, 429 and 5xx are retried; the others end the download at once. Like
+// every error here it is not modified after it is returned.
 type StatusError struct {
 	Code       int           // e.g. 404
 	Status     string        // e.g. "404 Not Found"

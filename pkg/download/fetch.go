@@ -23,9 +23,15 @@ import (
 )
 
 // Options control Fetch. The zero value downloads into the current directory
-// without verification, with 5 retries starting at 1 s.
+// without verification, with 5 retries starting at 1 s. Fetch reads its own
+// copy, so one Options value may serve concurrent calls; Progress is called
+// on the goroutine that called Fetch.
 type Options struct {
 	CacheDir string // where finished files and partial ".part" files live; "" is the current directory
+	// Name is the file's name in CacheDir; "" means the last element of the
+	// URL path. Set it when different URLs end in the same name (every
+	// model's "vocab.txt"), since the cache is keyed by name.
+	Name string
 
 	SHA256 string // expected digest of the file ("<hex>" or "sha256:<hex>"); "" for none
 	// Checksums is the URL or path of a checksum list ("<hex>  <file name>"
@@ -102,8 +108,8 @@ func (o Options) withDefaults() Options {
 //
 // A local path (or file:// URL) is verified against the expected digest, if
 // any, and returned as is; it is never copied, and never deleted on a
-// mismatch. An http(s) URL is downloaded into CacheDir under the last
-// element of its path:
+// mismatch. An http(s) URL is downloaded into CacheDir under Name, by default
+// the last element of its path:
 //
 //   - a finished file already there is verified and returned without network;
 //     one that fails verification is deleted and downloaded again;
@@ -166,9 +172,14 @@ func fetchLocal(ctx context.Context, name string, opt Options) (string, error) {
 // fetchRemote downloads u into opt.CacheDir unless a verified copy is there.
 func fetchRemote(ctx context.Context, u *url.URL, opt Options) (string, error) {
 	where := u.Redacted()
-	name, err := fileName(u)
-	if err != nil {
-		return "", fmt.Errorf("download %s: %w", where, err)
+	name := opt.Name
+	if name == "" {
+		var err error
+		if name, err = fileName(u); err != nil {
+			return "", fmt.Errorf("download %s: %w", where, err)
+		}
+	} else if name != filepath.Base(name) || name == "." || name == ".." {
+		return "", fmt.Errorf("download %s: Options.Name %q is not a plain file name", where, name)
 	}
 	want, err := expected(ctx, name, opt)
 	if err != nil {
@@ -244,7 +255,7 @@ func expected(ctx context.Context, name string, opt Options) ([]Digest, error) {
 // loadChecksums reads opt.Checksums, fetching it into the cache if remote.
 func loadChecksums(ctx context.Context, opt Options) (map[string][]Digest, error) {
 	listOpt := opt
-	listOpt.SHA256, listOpt.Checksums, listOpt.Progress = "", "", nil
+	listOpt.SHA256, listOpt.Checksums, listOpt.Progress, listOpt.Name = "", "", nil, ""
 	p, err := Fetch(ctx, opt.Checksums, listOpt)
 	if err != nil {
 		return nil, fmt.Errorf("checksum list: %w", err)
@@ -354,7 +365,7 @@ func (t *transfer) attempt(ctx context.Context) outcome {
 	meta, offset := t.resumePoint()
 	if offset > 0 && meta.Size == offset {
 		// Fully received earlier, then interrupted before the rename.
-		return t.finish(offset)
+		return t.finish()
 	}
 
 	// Re-hash the bytes already received before asking for the rest, so the
@@ -385,6 +396,10 @@ func (t *transfer) attempt(ctx context.Context) outcome {
 	}
 	resp, err := t.opt.Client.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL is already in the message
+		}
 		return outcome{retry: true, err: t.cause(actx, err)}
 	}
 	defer resp.Body.Close()
@@ -459,8 +474,8 @@ func (t *transfer) attempt(ctx context.Context) outcome {
 	return t.commit()
 }
 
-// finish verifies a .part that already holds size bytes and renames it.
-func (t *transfer) finish(size int64) outcome {
+// finish verifies a .part that already holds every byte and renames it.
+func (t *transfer) finish() outcome {
 	if err := verifyFile(t.part, t.want); err != nil {
 		t.dropPart()
 		if ce, ok := err.(*ChecksumError); ok {

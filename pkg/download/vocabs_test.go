@@ -3,6 +3,7 @@ package download
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -59,8 +60,35 @@ func TestVocabFilesMatchTable(t *testing.T) {
 					t.Errorf("%s has id %d, want %d", tok, seen[tok], id)
 				}
 			}
-			// An uncased vocabulary has no upper-case letters outside the
-			// bracketed special tokens; a cased one has "The".
+			// The single characters follow [unused…] in code point order,
+			// and each has exactly one "##" continuation piece.
+			first := seen["!"]
+			var chars []string
+			for _, tok := range tokens[first:] {
+				if utf8.RuneCountInString(tok) != 1 {
+					break
+				}
+				chars = append(chars, tok)
+			}
+			pieces := map[string]bool{}
+			for _, tok := range tokens[first+len(chars):] {
+				if rest, ok := strings.CutPrefix(tok, "##"); ok && utf8.RuneCountInString(rest) == 1 {
+					pieces[rest] = true
+				}
+			}
+			for k, c := range chars {
+				if k > 0 && c <= chars[k-1] {
+					t.Errorf("character %q (id %d) out of order after %q", c, first+k, chars[k-1])
+				}
+				if !pieces[c] {
+					t.Errorf("character %q has no ##%s piece", c, c)
+				}
+			}
+			if len(pieces) != len(chars) {
+				t.Errorf("%d ## single-character pieces for %d characters", len(pieces), len(chars))
+			}
+			// A cased vocabulary keeps "The" apart from "the"; an uncased one
+			// lower-cases its training text and so has no "The".
 			_, hasThe := seen["The"]
 			if hasThe != v.Cased {
 				t.Errorf("\"The\" in vocabulary: %v, but Cased is %v", hasThe, v.Cased)
@@ -93,15 +121,11 @@ func TestFetchVocab(t *testing.T) {
 	// One changed token must be caught.
 	bad := bytes.Replace(data, []byte("\nthe\n"), []byte("\nThe\n"), 1)
 	srv2 := newServer(t, func(w http.ResponseWriter, r *http.Request, n int) { serve(w, r, bad, `"vocab"`) })
-	if _, err := Fetch(context.Background(), srv2.URL+"/vocab.txt", quickWith(t, v.SHA256)); err == nil {
-		t.Error("a vocabulary with one token changed passed verification")
+	opt2 := quick(t)
+	opt2.SHA256 = v.SHA256
+	if _, err := Fetch(context.Background(), srv2.URL+"/vocab.txt", opt2); !errors.Is(err, ErrChecksum) {
+		t.Errorf("a vocabulary with one token changed: %v, want ErrChecksum", err)
 	}
-}
-
-func quickWith(t *testing.T, sha string) Options {
-	o := quick(t)
-	o.SHA256 = sha
-	return o
 }
 
 func TestLookupVocab(t *testing.T) {
@@ -114,9 +138,14 @@ func TestLookupVocab(t *testing.T) {
 	if _, ok := LookupVocab("bert-huge-uncased"); ok {
 		t.Error("LookupVocab found an unknown name")
 	}
-	base, _ := LookupVocab("bert-base-uncased")
-	large, ok := LookupVocab("bert-large-uncased")
-	if !ok || large.SHA256 != base.SHA256 || large.Size != base.Size || large.Lines != base.Lines {
-		t.Errorf("bert-large-uncased %+v does not share bert-base-uncased's file %+v", large, base)
+	for _, kind := range []string{"uncased", "cased"} {
+		base, _ := LookupVocab("bert-base-" + kind)
+		large, ok := LookupVocab("bert-large-" + kind)
+		if !ok || large.SHA256 != base.SHA256 || large.Size != base.Size || large.Lines != base.Lines || large.Cased != base.Cased {
+			t.Errorf("bert-large-%s %+v does not share bert-base-%s's file %+v", kind, large, kind, base)
+		}
+	}
+	if len(Vocabs) != 4 {
+		t.Errorf("%d vocabularies, want the 4 BERT base/large cased/uncased", len(Vocabs))
 	}
 }
