@@ -4,7 +4,6 @@ import (
 	"archive/tar"
 	"archive/zip"
 	"bufio"
-	"compress/bzip2"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,8 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/bertline/bertline/pkg/bz2"
 )
 
 // checkName returns why an archive entry name is unsafe, or "" if it stays
@@ -59,7 +60,7 @@ func decompress(r io.Reader, kind string) (out io.Reader, close func(), err erro
 		}
 		return zr, func() { zr.Close() }, nil
 	case "bz2":
-		return bzip2.NewReader(r), func() {}, nil
+		return bz2.NewReader(r), func() {}, nil
 	case "zst":
 		// A hostile frame may ask for a window of terabytes; 128 MiB is
 		// what zstd --ultra -22 and --long=27 use.

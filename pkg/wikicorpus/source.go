@@ -3,14 +3,15 @@ package wikicorpus
 import (
 	"bufio"
 	"bytes"
-	"compress/bzip2"
 	"context"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 
+	"github.com/bertline/bertline/pkg/bz2"
 	"github.com/bertline/bertline/pkg/wikidump"
 )
 
@@ -58,7 +59,7 @@ func (s *singleSource) Read(p []byte) (int, error) {
 func (s *singleSource) Units(ctx context.Context, need func(int) bool, send func(unit) bool) error {
 	var r io.Reader = bufio.NewReaderSize(s, 1<<20)
 	if strings.HasSuffix(s.path, ".bz2") {
-		r = bzip2.NewReader(r)
+		r = bz2.NewReader(r)
 	}
 	ra := newReadAhead(r, 1<<20, 4)
 	defer ra.Close()
@@ -108,6 +109,10 @@ func (s *singleSource) Units(ctx context.Context, need func(int) bool, send func
 	return nil
 }
 
+// bz2Readers keeps decoders (about 9 MB each) across the streams that
+// workers decompress.
+var bz2Readers = sync.Pool{New: func() any { return bz2.NewReader(nil) }}
+
 // multiSource reads the streams of a multistream dump in parallel.
 type multiSource struct {
 	path    string
@@ -147,7 +152,7 @@ func (s *multiSource) load(cfg Config) error {
 	defer idx.Close()
 	var r io.Reader = bufio.NewReaderSize(idx, 1<<20)
 	if strings.HasSuffix(cfg.Index, ".bz2") {
-		r = bzip2.NewReader(r)
+		r = bz2.NewReader(r)
 	}
 	s.streams, err = wikidump.ReadIndex(r, st.Size())
 	if err != nil {
@@ -219,7 +224,10 @@ func (s *multiSource) Units(ctx context.Context, need func(int) bool, send func(
 func (s *multiSource) readStream(i int, keep func(int64) bool) ([]page, int64, error) {
 	str := s.streams[i]
 	sec := io.NewSectionReader(s.f, str.Offset, str.Length)
-	dr := wikidump.NewFragmentReader(bzip2.NewReader(bufio.NewReaderSize(sec, 256<<10)), s.site)
+	zr := bz2Readers.Get().(*bz2.Reader)
+	defer bz2Readers.Put(zr)
+	zr.Reset(bufio.NewReaderSize(sec, 256<<10))
+	dr := wikidump.NewFragmentReader(zr, s.site)
 	var pages []page
 	ord := s.first[i]
 	n := 0

@@ -3,10 +3,11 @@ package wikidump
 import (
 	"bufio"
 	"bytes"
-	"compress/bzip2"
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/bertline/bertline/pkg/bz2"
 )
 
 // A Stream is one bzip2 stream of a multistream dump
@@ -103,14 +104,14 @@ func ReadMultistreamHeader(ra io.ReaderAt, streams []Stream) (*SiteInfo, error) 
 	if len(streams) == 0 || streams[0].Offset <= 0 {
 		return nil, errors.New("wikidump: multistream index leaves no room for a header stream")
 	}
-	zr := bzip2.NewReader(io.NewSectionReader(ra, 0, streams[0].Offset))
+	zr := bz2.NewReader(io.NewSectionReader(ra, 0, streams[0].Offset))
 	return NewReader(zr).readHeader()
 }
 
 // OpenStream returns a fragment Reader over the pages of stream s of the
-// multistream dump ra, decompressed with compress/bzip2. site supplies
+// multistream dump ra, decompressed with package bz2. site supplies
 // namespaces to old exports without <ns> and may be nil. Offsets in its
 // errors count decompressed bytes from the start of s.
 func OpenStream(ra io.ReaderAt, s Stream, site *SiteInfo) *Reader {
-	return NewFragmentReader(bzip2.NewReader(io.NewSectionReader(ra, s.Offset, s.Length)), site)
+	return NewFragmentReader(bz2.NewReader(io.NewSectionReader(ra, s.Offset, s.Length)), site)
 }
