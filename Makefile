@@ -38,12 +38,20 @@ bench:
 
 # The whole chain on the embedded sample corpus. Stages that do not exist yet
 # are skipped; each stage's output directory is complete when its manifest.json exists.
+VOCAB ?= data/vocab/bert-base-uncased.txt
 pretrain: build
 	bin/fetch wikipedia --dump data/sample/enwiki-sample-pages-articles-multistream.xml.bz2 --out $(OUT)/wiki
 	bin/fetch books --source data/sample/books --out $(OUT)/books
+	bin/shard pretrain --corpus $(OUT)/wiki --corpus $(OUT)/books --vocab $(VOCAB) --holdout 0.05 --block-docs 8 \
+		--seq-len 128 --max-pred 20 --out $(OUT)/phase1
+	bin/shard pretrain --corpus $(OUT)/wiki --corpus $(OUT)/books --vocab $(VOCAB) --holdout 0.05 --block-docs 8 \
+		--seq-len 512 --max-pred 80 --out $(OUT)/phase2
 	@echo
-	@echo "corpus ready: $(OUT)/wiki, $(OUT)/books (shard, train and eval stages are not built yet)"
-	@head -c 600 $(OUT)/wiki/documents.jsonl; echo
+	@bin/shard stats $(OUT)/phase1
+	@echo
+	@bin/shard inspect $(OUT)/phase1 --limit 1 | cut -c 1-400
+	@echo
+	@echo "shards ready: $(OUT)/phase1 (seq 128), $(OUT)/phase2 (seq 512); the train and eval stages are not built yet"
 
 clean:
 	rm -rf bin $(OUT)

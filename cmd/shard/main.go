@@ -1,14 +1,25 @@
-// Command shard: WordPiece tokenization, vocabulary training and BERT pretraining instances into Arrow shards.
+// Command shard turns corpus directories into BERT pretraining data:
+// WordPiece tokenization, next-sentence pairs and masked-LM masking, written
+// as balanced Arrow shards.
 //
-// This stage is not built yet; it prints its help. See docs/ARCHITECTURE.md
-// for where it sits in the chain.
+//	shard pretrain --corpus corpus/wiki --corpus corpus/books --vocab vocab.txt --out shards/phase1
+//	shard pretrain ... --seq-len 512 --max-pred 80 --out shards/phase2
+//	shard inspect shards/phase1 --limit 5
+//	shard stats shards/phase1
+//	echo "Unaffable!" | shard tokenize --vocab vocab.txt --tokens
 package main
 
 import "github.com/bertline/bertline/pkg/cli"
 
 var program = &cli.Program{
 	Name:    "shard",
-	Summary: "WordPiece tokenization, vocabulary training and BERT pretraining instances into Arrow shards (not built yet)",
+	Summary: "WordPiece tokenization and BERT pretraining instances into Arrow shards",
+	Commands: []cli.Command{
+		{Name: "pretrain", Summary: "corpus directories to pretraining shards (NSP pairs, MLM masking)", Run: runPretrain},
+		{Name: "inspect", Summary: "print the instances of a shard directory as JSON lines", Run: runInspect},
+		{Name: "stats", Summary: "counts, sequence lengths and realised masking rates of a shard directory", Run: runStats},
+		{Name: "tokenize", Summary: "tokenize lines from stdin exactly as the shards are tokenized", Run: runTokenize},
+	},
 }
 
 func main() { cli.Main(program) }

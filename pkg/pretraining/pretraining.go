@@ -1,0 +1,595 @@
+// Package pretraining turns corpus directories into BERT pretraining shards:
+// WordPiece tokenization, next-sentence pairs and masked-LM masking
+// (package instances), written as balanced Arrow shards (package shards).
+//
+// The documents of all inputs, numbered in order, are cut into blocks of
+// BlockDocs documents. Block b is tokenized and turned into instances on its
+// own, with a random generator seeded from (Seed, b), and random-next
+// sentences come from the same block, so the output does not depend on the
+// number of workers or tasks, and memory is bounded by the block size.
+// Finished blocks are kept in OUT/.work and not redone after a kill. When
+// every block is present, instance g of the concatenated blocks goes to
+// shard g mod S — the round-robin of Google's script — so shards differ in
+// size by at most one:
+//
+//	OUT/train/shard-00000.arrow … shard-SSSSS.arrow
+//	OUT/holdout/shard-00000.arrow …   documents held out by a stable hash of their text
+//	OUT/manifest.json
+//
+// With Compat "google" the whole input is one block seeded with Seed itself
+// and no document is held out, which reproduces create_pretraining_data.py
+// byte for byte for the same input file, vocabulary and seed.
+package pretraining
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"log/slog"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+
+	"github.com/bertline/bertline/pkg/atomicfile"
+	"github.com/bertline/bertline/pkg/instances"
+	"github.com/bertline/bertline/pkg/manifest"
+	"github.com/bertline/bertline/pkg/progress"
+	"github.com/bertline/bertline/pkg/pyrandom"
+	"github.com/bertline/bertline/pkg/shards"
+	"github.com/bertline/bertline/pkg/tasks"
+	"github.com/bertline/bertline/pkg/wordpiece"
+)
+
+// Stage names this stage in manifests.
+const Stage = "shard pretrain"
+
+// Masking and compatibility modes.
+const (
+	MaskingStatic  = "static"
+	MaskingDynamic = "dynamic"
+	CompatBertline = "bertline"
+	CompatGoogle   = "google"
+)
+
+// Params determine the output; they are recorded in the manifest.
+type Params struct {
+	MaxSeqLen      int     `json:"max_seq_len"`
+	MaxPredictions int     `json:"max_predictions"`
+	MaskedLMProb   float64 `json:"masked_lm_prob"`
+	ShortSeqProb   float64 `json:"short_seq_prob"`
+	DupeFactor     int     `json:"dupe_factor"`
+	Seed           int64   `json:"seed"`
+	WholeWordMask  bool    `json:"whole_word_mask"`
+	Masking        string  `json:"masking"`
+	Compat         string  `json:"compat"`
+	Lowercase      bool    `json:"lowercase"`
+	Holdout        float64 `json:"holdout"`
+	BlockDocs      int     `json:"block_docs"`
+	NumShards      int     `json:"num_shards"`     // 0: one shard per ~InstancesPerShard
+	HoldoutShards  int     `json:"holdout_shards"` // 0: likewise
+	VocabSHA256    string  `json:"vocab_sha256"`
+}
+
+// DefaultParams are NVIDIA's phase-1 settings.
+func DefaultParams() Params {
+	return Params{MaxSeqLen: 128, MaxPredictions: 20, MaskedLMProb: 0.15, ShortSeqProb: 0.1, DupeFactor: 5,
+		Seed: 12345, Masking: MaskingStatic, Compat: CompatBertline, Lowercase: true, Holdout: 0, BlockDocs: 2048}
+}
+
+// InstancesPerShard sets the automatic shard count.
+const InstancesPerShard = 100_000
+
+// Config is one run of the stage.
+type Config struct {
+	Corpora  []string // corpus directories (fetch output) or plain text files
+	Vocab    *wordpiece.Vocab
+	Out      string
+	Params   Params
+	Split    tasks.Split
+	Workers  int
+	Manifest manifest.Manifest // stage, version, command, inputs
+	Progress progress.Config
+}
+
+// Stats tallies a run.
+type Stats struct {
+	Documents, HoldoutDocuments, Blocks, BlocksSkipped int64
+	Instances, HoldoutInstances                        int64
+	Finalized                                          bool
+}
+
+// validate checks the parameters before any work.
+func (p *Params) validate() error {
+	switch {
+	case p.Masking != MaskingStatic && p.Masking != MaskingDynamic:
+		return fmt.Errorf("masking must be %q or %q, not %q", MaskingStatic, MaskingDynamic, p.Masking)
+	case p.Compat != CompatBertline && p.Compat != CompatGoogle:
+		return fmt.Errorf("compat must be %q or %q, not %q", CompatBertline, CompatGoogle, p.Compat)
+	case p.Compat == CompatGoogle && p.Holdout != 0:
+		return errors.New("--compat google reproduces Google's script, which holds nothing out: use --holdout 0")
+	case p.Compat == CompatGoogle && p.Masking != MaskingStatic:
+		return errors.New("--compat google masks statically, as Google's script does")
+	case p.Holdout < 0 || p.Holdout >= 1:
+		return fmt.Errorf("holdout must be in [0, 1), got %g", p.Holdout)
+	case p.BlockDocs < 1:
+		return fmt.Errorf("block size must be positive, got %d", p.BlockDocs)
+	case p.NumShards < 0 || p.HoldoutShards < 0:
+		return errors.New("shard counts must not be negative")
+	}
+	return nil
+}
+
+func (p *Params) instanceOptions(v *wordpiece.Vocab) (instances.Options, error) {
+	words := make([]string, v.Len())
+	for i := range words {
+		words[i] = v.Token(int32(i))
+	}
+	iv, err := instances.NewVocab(words)
+	if err != nil {
+		return instances.Options{}, err
+	}
+	o := instances.Options{MaxSeqLen: p.MaxSeqLen, MaxPredictions: p.MaxPredictions, MaskedLMProb: p.MaskedLMProb,
+		ShortSeqProb: p.ShortSeqProb, DupeFactor: p.DupeFactor, WholeWordMask: p.WholeWordMask, Vocab: iv}
+	return o, o.Validate()
+}
+
+// blockSeed derives block b's seed from the run's seed (SplitMix64), so
+// blocks draw independent streams.
+func blockSeed(seed int64, b int64) int64 {
+	z := uint64(seed) + uint64(b+1)*0x9e3779b97f4a7c15
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return int64((z ^ (z >> 31)) >> 1)
+}
+
+// heldOut reports whether a document goes to the holdout split: a stable
+// hash of its text, so the choice survives re-fetching and re-ordering.
+func heldOut(doc [][]byte, fraction float64) bool {
+	if fraction <= 0 {
+		return false
+	}
+	h := fnv.New64a()
+	for _, s := range doc {
+		h.Write(s)
+		h.Write([]byte{'\n'})
+	}
+	return float64(h.Sum64()>>11)/(1<<53) < fraction
+}
+
+// blockRecord marks a finished block.
+type blockRecord struct {
+	Block            int64 `json:"block"`
+	Documents        int64 `json:"documents"`
+	HoldoutDocuments int64 `json:"holdout_documents"`
+	Instances        int64 `json:"instances"`
+	HoldoutInstances int64 `json:"holdout_instances"`
+}
+
+func workDir(out string) string { return filepath.Join(out, ".work") }
+func blockFile(out, split string, b int64) string {
+	return filepath.Join(workDir(out), fmt.Sprintf("%s-block-%06d.arrow", split, b))
+}
+func recordFile(out string, b int64) string {
+	return filepath.Join(workDir(out), fmt.Sprintf("block-%06d.json", b))
+}
+
+func readRecord(out string, b int64) (*blockRecord, bool) {
+	data, err := os.ReadFile(recordFile(out, b))
+	if err != nil {
+		return nil, false
+	}
+	r := new(blockRecord)
+	if json.Unmarshal(data, r) != nil || r.Block != b {
+		return nil, false
+	}
+	return r, true
+}
+
+// Run executes cfg: this task's blocks, then the shards if every block is
+// present.
+func Run(ctx context.Context, cfg Config) (*Stats, error) {
+	p := &cfg.Params
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	if err := cfg.Split.Validate(); err != nil {
+		return nil, err
+	}
+	p.VocabSHA256 = cfg.Vocab.SHA256()
+	opt, err := p.instanceOptions(cfg.Vocab)
+	if err != nil {
+		return nil, fmt.Errorf("vocabulary: %w", err)
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = runtime.GOMAXPROCS(0)
+	}
+	ins, err := openInputs(cfg.Corpora)
+	if err != nil {
+		return nil, err
+	}
+	var total int64
+	for _, in := range ins {
+		total += in.docs
+	}
+	if total == 0 {
+		return nil, fmt.Errorf("%v: no documents", cfg.Corpora)
+	}
+	if p.Compat == CompatGoogle {
+		p.BlockDocs = int(min(total, math.MaxInt32))
+	}
+	st := new(Stats)
+	if complete(cfg.Out, p) {
+		slog.Info("output is complete, nothing to do", "out", cfg.Out)
+		st.Finalized = true
+		return st, nil
+	}
+	if err := prepare(cfg.Out, p); err != nil {
+		return nil, err
+	}
+	nblocks := (total + int64(p.BlockDocs) - 1) / int64(p.BlockDocs)
+	lo, hi := cfg.Split.Range(int(nblocks))
+	tok := wordpiece.New(cfg.Vocab, wordpiece.Options{Lowercase: p.Lowercase, Compat: compatOf(p.Compat)})
+	if err := runBlocks(ctx, cfg, ins, tok, opt, int64(lo), int64(hi), st); err != nil {
+		return st, err
+	}
+	done, err := assemble(ctx, cfg, nblocks, st)
+	if err != nil {
+		return st, err
+	}
+	st.Finalized = done
+	if !done {
+		slog.Info("this task's blocks are written; the last task to finish writes the shards", "task", cfg.Split.String())
+	}
+	return st, nil
+}
+
+func compatOf(c string) wordpiece.Compat {
+	if c == CompatGoogle {
+		return wordpiece.Google
+	}
+	return wordpiece.HuggingFace
+}
+
+// complete reports whether out already holds this run's finished shards.
+func complete(out string, p *Params) bool {
+	m, err := manifest.Read(out)
+	if err != nil || m.Stage != Stage {
+		return false
+	}
+	have, _ := json.Marshal(m.Params)
+	var generic Params
+	if json.Unmarshal(have, &generic) != nil || generic != *p {
+		return false
+	}
+	return manifest.Verify(out, m) == nil
+}
+
+// prepare creates out and refuses to mix blocks made with other parameters.
+func prepare(out string, p *Params) error {
+	if err := os.MkdirAll(workDir(out), 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", out, err)
+	}
+	if err := atomicfile.RemoveTemps(workDir(out)); err != nil {
+		return err
+	}
+	want, _ := json.Marshal(p)
+	path := filepath.Join(workDir(out), "params.json")
+	have, err := os.ReadFile(path)
+	switch {
+	case err == nil && string(have) != string(want):
+		return fmt.Errorf("%s holds blocks made with other settings (%s, now %s): choose another --out or delete it", out, have, want)
+	case err == nil:
+		return nil
+	case errors.Is(err, os.ErrNotExist):
+		return atomicfile.WriteFile(path, want)
+	default:
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+}
+
+// block is the text of one block, on its way to a worker.
+type block struct {
+	index int64
+	docs  [][][]byte
+}
+
+func runBlocks(ctx context.Context, cfg Config, ins []input, tok *wordpiece.Tokenizer, opt instances.Options, lo, hi int64, st *Stats) error {
+	p := &cfg.Params
+	bd := int64(p.BlockDocs)
+	var todo []int64
+	for b := lo; b < hi; b++ {
+		if r, ok := readRecord(cfg.Out, b); ok {
+			st.BlocksSkipped++
+			st.Documents += r.Documents
+			st.HoldoutDocuments += r.HoldoutDocuments
+			st.Instances += r.Instances
+			st.HoldoutInstances += r.HoldoutInstances
+			continue
+		}
+		todo = append(todo, b)
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	if st.BlocksSkipped > 0 {
+		slog.Info("resuming: finished blocks are kept", "blocks", st.BlocksSkipped)
+	}
+	meter := progress.Start("shard", int64(len(todo))*bd, progress.Count, cfg.Progress)
+	defer meter.Finish()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	blocks := make(chan block, 1)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range min(cfg.Workers, len(todo)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range blocks {
+				r, err := processBlock(cfg, tok, opt, b)
+				if err != nil {
+					cancel(err)
+					continue
+				}
+				mu.Lock()
+				st.Blocks++
+				st.Documents += r.Documents
+				st.HoldoutDocuments += r.HoldoutDocuments
+				st.Instances += r.Instances
+				st.HoldoutInstances += r.HoldoutInstances
+				mu.Unlock()
+				meter.Add(int64(len(b.docs)))
+			}
+		}()
+	}
+	// One reader walks the inputs once, from the first block to do to the
+	// last, handing over each block that is not finished yet.
+	need := map[int64]bool{}
+	for _, b := range todo {
+		need[b] = true
+	}
+	cur := block{index: -1}
+	flush := func() bool {
+		if cur.index < 0 || !need[cur.index] {
+			return true
+		}
+		select {
+		case blocks <- cur:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	err := readDocuments(ctx, ins, todo[0]*bd, (todo[len(todo)-1]+1)*bd, func(ord int64, doc [][]byte) error {
+		if b := ord / bd; b != cur.index {
+			if !flush() {
+				return ctx.Err()
+			}
+			cur = block{index: b}
+		}
+		if need[cur.index] {
+			cur.docs = append(cur.docs, doc)
+		}
+		return nil
+	})
+	if err == nil && !flush() {
+		err = ctx.Err()
+	}
+	close(blocks)
+	wg.Wait()
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		return cause
+	}
+	return err
+}
+
+// processBlock tokenizes a block, makes its instances and writes them to
+// the block files, then the record that marks the block done.
+func processBlock(cfg Config, tok *wordpiece.Tokenizer, opt instances.Options, b block) (*blockRecord, error) {
+	p := &cfg.Params
+	rec := &blockRecord{Block: b.index}
+	var train, held []instances.Document
+	var ids []int32
+	for _, doc := range b.docs {
+		var d instances.Document
+		for _, s := range doc {
+			ids = tok.AppendIDs(ids[:0], s)
+			if len(ids) > 0 {
+				d = append(d, append([]int32(nil), ids...))
+			}
+		}
+		if heldOut(doc, p.Holdout) {
+			held = append(held, d)
+			rec.HoldoutDocuments++
+		} else {
+			train = append(train, d)
+			rec.Documents++
+		}
+	}
+	seed := p.Seed
+	if p.Compat != CompatGoogle {
+		seed = blockSeed(p.Seed, b.index)
+	}
+	for _, split := range []struct {
+		name  string
+		docs  []instances.Document
+		count *int64
+		seed  int64
+	}{{"train", train, &rec.Instances, seed}, {"holdout", held, &rec.HoldoutInstances, blockSeed(seed, -2)}} {
+		rng := pyrandom.New(split.seed)
+		var made []instances.Instance
+		if p.Masking == MaskingDynamic {
+			made = instances.CreatePairs(split.docs, opt, rng)
+		} else {
+			made = instances.CreateTrainingInstances(split.docs, opt, rng)
+		}
+		if err := writeInstances(blockFile(cfg.Out, split.name, b.index), shardMeta(cfg, 0, 1, split.name), made); err != nil {
+			return nil, err
+		}
+		*split.count = int64(len(made))
+	}
+	data, _ := json.Marshal(rec)
+	if err := atomicfile.WriteFile(recordFile(cfg.Out, b.index), data); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+func shardMeta(cfg Config, index, count int, split string) shards.Meta {
+	p := &cfg.Params
+	return shards.Meta{VocabSHA256: p.VocabSHA256, VocabSize: cfg.Vocab.Len(), MaxSeqLen: p.MaxSeqLen,
+		MaxPredictions: p.MaxPredictions, Masking: p.Masking, Seed: p.Seed, Compat: p.Compat,
+		WholeWordMask: p.WholeWordMask, ToolVersion: cfg.Manifest.Version, ShardIndex: index, NumShards: count,
+		Extra: map[string]string{"split": split}}
+}
+
+func writeInstances(path string, meta shards.Meta, made []instances.Instance) error {
+	w, err := shards.Create(path, meta)
+	if err != nil {
+		return err
+	}
+	var si shards.Instance
+	for i := range made {
+		in := &made[i]
+		si = shards.Instance{InputIDs: in.Tokens, ALength: in.SegmentALen, IsRandomNext: in.IsRandomNext,
+			MaskedPositions: in.MaskedPositions, MaskedIDs: in.MaskedLabels}
+		if err := w.Write(&si); err != nil {
+			w.Abort()
+			return err
+		}
+	}
+	return w.Close()
+}
+
+// assemble writes the shards when every block is present: instance g of
+// the blocks in order goes to shard g mod S.
+func assemble(ctx context.Context, cfg Config, nblocks int64, st *Stats) (bool, error) {
+	recs := make([]*blockRecord, nblocks)
+	for b := range nblocks {
+		r, ok := readRecord(cfg.Out, b)
+		if !ok {
+			return false, nil
+		}
+		recs[b] = r
+	}
+	p := &cfg.Params
+	m := cfg.Manifest
+	m.Stage = Stage
+	m.Params = p
+	m.Outputs = nil
+	counts := map[string]int64{}
+	for _, r := range recs {
+		counts["documents"] += r.Documents
+		counts["holdout_documents"] += r.HoldoutDocuments
+		counts["instances"] += r.Instances
+		counts["holdout_instances"] += r.HoldoutInstances
+	}
+	counts["blocks"] = nblocks
+	for _, split := range []struct {
+		name  string
+		n     int64
+		count int
+	}{{"train", counts["instances"], p.NumShards}, {"holdout", counts["holdout_instances"], p.HoldoutShards}} {
+		if split.n == 0 {
+			continue
+		}
+		s := split.count
+		if s == 0 {
+			s = int(max(1, min(4096, (split.n+InstancesPerShard-1)/InstancesPerShard)))
+		}
+		s = int(min(int64(s), split.n))
+		files, err := writeShards(ctx, cfg, split.name, nblocks, s)
+		if err != nil {
+			return false, err
+		}
+		m.Outputs = append(m.Outputs, files...)
+		counts[split.name+"_shards"] = int64(s)
+	}
+	m.Counts = counts
+	if err := manifest.Write(cfg.Out, &m); err != nil {
+		return false, err
+	}
+	if err := os.RemoveAll(workDir(cfg.Out)); err != nil {
+		return true, fmt.Errorf("clean %s: %w", workDir(cfg.Out), err)
+	}
+	return true, nil
+}
+
+// ShardName returns the path of shard k of a split, relative to the output.
+func ShardName(split string, k int) string {
+	return filepath.Join(split, fmt.Sprintf("shard-%05d.arrow", k))
+}
+
+func writeShards(ctx context.Context, cfg Config, split string, nblocks int64, s int) ([]manifest.File, error) {
+	if err := os.MkdirAll(filepath.Join(cfg.Out, split), 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", filepath.Join(cfg.Out, split), err)
+	}
+	writers := make([]*shards.Writer, s)
+	abort := func() {
+		for _, w := range writers {
+			if w != nil {
+				w.Abort()
+			}
+		}
+	}
+	for k := range writers {
+		w, err := shards.Create(filepath.Join(cfg.Out, ShardName(split, k)), shardMeta(cfg, k, s, split), shards.WithBatchRows(1024))
+		if err != nil {
+			abort()
+			return nil, err
+		}
+		writers[k] = w
+	}
+	var g int
+	for b := range nblocks {
+		if err := ctx.Err(); err != nil {
+			abort()
+			return nil, err
+		}
+		r, err := shards.Open(blockFile(cfg.Out, split, b))
+		if err != nil {
+			abort()
+			return nil, err
+		}
+		for {
+			in, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				r.Close()
+				abort()
+				return nil, err
+			}
+			if err := writers[g%s].Write(in); err != nil {
+				r.Close()
+				abort()
+				return nil, err
+			}
+			g++
+		}
+		r.Close()
+	}
+	var files []manifest.File
+	for k, w := range writers {
+		n := w.Count()
+		writers[k] = nil
+		if err := w.Close(); err != nil {
+			abort()
+			return nil, err
+		}
+		name := ShardName(split, k)
+		f, err := manifest.Describe(filepath.Join(cfg.Out, name), name)
+		if err != nil {
+			return nil, err
+		}
+		f.Counts = map[string]int64{"instances": int64(n)}
+		files = append(files, f)
+	}
+	return files, nil
+}
