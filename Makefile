@@ -38,10 +38,11 @@ bench:
 
 # The whole chain on the embedded sample corpus. Stages that do not exist yet
 # are skipped; each stage's output directory is complete when its manifest.json exists.
-VOCAB ?= data/vocab/bert-base-uncased.txt
+VOCAB ?= $(OUT)/vocab.txt
 pretrain: build
 	bin/fetch wikipedia --dump data/sample/enwiki-sample-pages-articles-multistream.xml.bz2 --out $(OUT)/wiki
 	bin/fetch books --source data/sample/books --out $(OUT)/books
+	bin/shard vocab --corpus $(OUT)/wiki --corpus $(OUT)/books --size 4000 --out $(OUT)/vocab.txt
 	bin/shard pretrain --corpus $(OUT)/wiki --corpus $(OUT)/books --vocab $(VOCAB) --holdout 0.05 --block-docs 8 \
 		--seq-len 128 --max-pred 20 --out $(OUT)/phase1
 	bin/shard pretrain --corpus $(OUT)/wiki --corpus $(OUT)/books --vocab $(VOCAB) --holdout 0.05 --block-docs 8 \

@@ -167,3 +167,37 @@ func TestUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestVocab(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.txt"), filepath.Join(dir, "b.txt")
+	for _, out := range []string{a, b} {
+		if _, err := run(t, "vocab", "--corpus", sample, "--size", "2000", "--out", out, "--workers", "3"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x, _ := os.ReadFile(a)
+	y, _ := os.ReadFile(b)
+	if !bytes.Equal(x, y) {
+		t.Fatal("the same corpus gave two different vocabularies")
+	}
+	lines := strings.Split(strings.TrimSuffix(string(x), "\n"), "\n")
+	if len(lines) != 2000 || strings.Join(lines[:5], " ") != "[PAD] [UNK] [CLS] [SEP] [MASK]" {
+		t.Fatalf("%d tokens starting %q", len(lines), lines[:5])
+	}
+	// The training text itself tokenizes without [UNK] with its own vocabulary.
+	v, err := wordpiece.LoadVocab(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _ := os.ReadFile(sample)
+	ids := wordpiece.New(v, wordpiece.Options{Lowercase: true}).AppendIDs(nil, text)
+	for _, id := range ids {
+		if id == v.Special().UNK {
+			t.Fatal("[UNK] in the training text")
+		}
+	}
+	if perWord := float64(len(ids)) / float64(len(strings.Fields(string(text)))); perWord > 2 {
+		t.Errorf("%.2f pieces per word: the vocabulary learned too little", perWord)
+	}
+}

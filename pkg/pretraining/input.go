@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 
@@ -156,4 +157,14 @@ func readDocuments(ctx context.Context, ins []input, from, to int64, fn func(ord
 		}
 	}
 	return nil
+}
+
+// ReadCorpora calls fn for every document of the given corpus directories
+// and text files, in order. The sentences are valid only during the call.
+func ReadCorpora(ctx context.Context, paths []string, fn func(doc [][]byte) error) error {
+	ins, err := openInputs(paths)
+	if err != nil {
+		return err
+	}
+	return readDocuments(ctx, ins, 0, math.MaxInt64, func(_ int64, doc [][]byte) error { return fn(doc) })
 }

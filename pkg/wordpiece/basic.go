@@ -27,6 +27,17 @@ type scratch struct {
 	seq   [seqCap]rune
 	ccc   [seqCap]uint8 // canonical combining class of seq[i]
 	sn    int           // runes in seq
+	// emit, when set, receives each normalized word instead of its ids
+	// (Words), copied into out so that the scratch itself never escapes
+	// to the heap on the AppendIDs path.
+	emit func(word []byte)
+	out  *[]byte
+}
+
+// emitWord passes a copy of w to emit.
+func (s *scratch) emitWord(w []byte) {
+	*s.out = append((*s.out)[:0], w...)
+	s.emit(*s.out)
 }
 
 // addRune appends a normalized character to the word.
@@ -43,6 +54,13 @@ func (t *Tokenizer) flush(dst []int32, s *scratch) []int32 {
 	if s.runes == 0 {
 		return dst
 	}
+	if s.emit != nil {
+		if s.runes <= t.limit {
+			s.emitWord(s.word[:s.n])
+		}
+		s.n, s.runes = 0, 0
+		return dst
+	}
 	if s.runes > t.limit {
 		dst = append(dst, t.v.special.UNK)
 	} else {
@@ -53,9 +71,13 @@ func (t *Tokenizer) flush(dst []int32, s *scratch) []int32 {
 }
 
 // single appends the id of r as a word of its own: a punctuation character.
-func (t *Tokenizer) single(dst []int32, r rune) []int32 {
+func (t *Tokenizer) single(dst []int32, s *scratch, r rune) []int32 {
 	var b [utf8.UTFMax]byte
 	n := utf8.EncodeRune(b[:], r)
+	if s.emit != nil {
+		s.emitWord(b[:n])
+		return dst
+	}
 	if id, ok := t.v.whole[string(b[:n])]; ok {
 		return append(dst, id)
 	}
@@ -229,7 +251,7 @@ func (t *Tokenizer) addPost(dst []int32, s *scratch, r rune) []int32 {
 		dst = t.flush(dst, s)
 	case cPunct:
 		dst = t.flush(dst, s)
-		dst = t.single(dst, r)
+		dst = t.single(dst, s, r)
 	}
 	return dst
 }

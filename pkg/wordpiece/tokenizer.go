@@ -79,11 +79,28 @@ func (t *Tokenizer) Options() Options { return t.opt }
 // dropped, as U+FFFD is. Apart from growing dst it does not allocate.
 func (t *Tokenizer) AppendIDs(dst []int32, text []byte) []int32 {
 	var s scratch
+	return t.run(dst, &s, text)
+}
+
+// Words calls fn with each word of text as the tokenizer sees it before
+// WordPiece: cleaned, normalized (lower-cased and without accents for an
+// uncased vocabulary) and split at white space and punctuation, each
+// punctuation character a word of its own. Words longer than the tokenizer's
+// limit, which become [UNK], are skipped. It is what vocabulary training
+// counts. The slice is valid only during the call.
+func (t *Tokenizer) Words(text []byte, fn func(word []byte)) {
+	out := make([]byte, 0, wordCap)
+	s := scratch{emit: fn, out: &out}
+	t.run(nil, &s, text)
+}
+
+// run is the basic tokenizer: it feeds words to WordPiece (or to s.emit).
+func (t *Tokenizer) run(dst []int32, s *scratch, text []byte) []int32 {
 	lower := t.lower
 	for i := 0; i < len(text); {
 		b := text[i]
 		if b >= 0x80 {
-			i, dst = t.nonASCII(dst, &s, text, i)
+			i, dst = t.nonASCII(dst, s, text, i)
 			continue
 		}
 		switch asciiClass[b] {
@@ -95,21 +112,34 @@ func (t *Tokenizer) AppendIDs(dst []int32, text []byte) []int32 {
 			s.runes++
 		case cSpace:
 			if s.runes > 0 {
-				dst = t.flush(dst, &s)
+				dst = t.flush(dst, s)
 			}
 		case cPunct:
 			if s.runes > 0 {
-				dst = t.flush(dst, &s)
+				dst = t.flush(dst, s)
 			}
-			dst = append(dst, t.asciiID[b])
+			if s.emit != nil {
+				s.emitWord(asciiBytes[b : b+1])
+			} else {
+				dst = append(dst, t.asciiID[b])
+			}
 		}
 		i++
 	}
 	if s.runes > 0 {
-		dst = t.flush(dst, &s)
+		dst = t.flush(dst, s)
 	}
 	return dst
 }
+
+// asciiBytes holds every ASCII byte at its own index, so that a one-byte
+// word can be passed without allocating.
+var asciiBytes = func() (b [128]byte) {
+	for i := range b {
+		b[i] = byte(i)
+	}
+	return
+}()
 
 // Tokenize returns the WordPiece tokens of text, for tests and debugging.
 func (t *Tokenizer) Tokenize(text string) []string {
