@@ -428,7 +428,8 @@ func processBlock(cfg Config, tok *wordpiece.Tokenizer, opt instances.Options, b
 		} else {
 			made = instances.CreateTrainingInstances(split.docs, opt, rng)
 		}
-		if err := writeInstances(blockFile(cfg.Out, split.name, b.index), shardMeta(cfg, 0, 1, split.name), made); err != nil {
+		// Block files are read once, by the assembly: not worth compressing.
+		if err := writeInstances(blockFile(cfg.Out, split.name, b.index), shardMeta(cfg, 0, 1, split.name), made, shards.Uncompressed()); err != nil {
 			return nil, err
 		}
 		*split.count = int64(len(made))
@@ -448,8 +449,8 @@ func shardMeta(cfg Config, index, count int, split string) shards.Meta {
 		Extra: map[string]string{"split": split}}
 }
 
-func writeInstances(path string, meta shards.Meta, made []instances.Instance) error {
-	w, err := shards.Create(path, meta)
+func writeInstances(path string, meta shards.Meta, made []instances.Instance, opts ...shards.Option) error {
+	w, err := shards.Create(path, meta, opts...)
 	if err != nil {
 		return err
 	}

@@ -509,3 +509,43 @@ func TestCheckMeta(t *testing.T) {
 		t.Errorf("CheckMeta with another max_seq_len: %v", err)
 	}
 }
+
+func TestUncompressedRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "u.arrow")
+	meta := Meta{VocabSHA256: strings.Repeat("ab", 32), VocabSize: 30522, MaxSeqLen: 16, MaxPredictions: 3,
+		Masking: MaskingStatic, Compat: CompatBertline, NumShards: 1}
+	in := []Instance{
+		{InputIDs: []int32{101, 7, 8, 102, 9, 102}, ALength: 4, MaskedPositions: []int32{1, 4}, MaskedIDs: []int32{5, 6}, IsRandomNext: true},
+		{InputIDs: []int32{101, 1, 102, 2, 102}, ALength: 3},
+	}
+	w, err := Create(path, meta, Uncompressed())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range in {
+		if err := w.Write(&in[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for i := range in {
+		got, err := r.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := in[i]
+		if want.MaskedPositions == nil {
+			want.MaskedPositions, want.MaskedIDs = []int32{}, []int32{}
+		}
+		if fmt.Sprint(*got) != fmt.Sprint(want) {
+			t.Errorf("instance %d: got %+v, want %+v", i, *got, want)
+		}
+	}
+}

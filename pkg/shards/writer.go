@@ -21,8 +21,9 @@ const DefaultBatchRows = 4096
 type Option func(*options)
 
 type options struct {
-	batchRows int
-	mem       memory.Allocator
+	batchRows    int
+	mem          memory.Allocator
+	uncompressed bool
 }
 
 // WithBatchRows sets the rows per record batch a Writer writes (default
@@ -32,6 +33,11 @@ func WithBatchRows(n int) Option { return func(o *options) { o.batchRows = n } }
 // WithAllocator sets the allocator of Arrow buffers (default Go's heap), as
 // memory.NewCheckedAllocator in tests.
 func WithAllocator(mem memory.Allocator) Option { return func(o *options) { o.mem = mem } }
+
+// Uncompressed makes a Writer store record batches without zstd: for
+// intermediate files that are read once soon after, where compression costs
+// more than the disk it saves. Readers handle both.
+func Uncompressed() Option { return func(o *options) { o.uncompressed = true } }
 
 func newOptions(opts []Option) options {
 	o := options{batchRows: DefaultBatchRows}
@@ -95,7 +101,11 @@ func Create(path string, meta Meta, opts ...Option) (*Writer, error) {
 	}
 	w.file = f
 	w.buf = bufio.NewWriterSize(f, 1<<20)
-	w.ipc, err = ipc.NewFileWriter(w.buf, ipc.WithSchema(w.schema), ipc.WithZstd(), ipc.WithAllocator(w.mem))
+	ipcOpts := []ipc.Option{ipc.WithSchema(w.schema), ipc.WithAllocator(w.mem)}
+	if !o.uncompressed {
+		ipcOpts = append(ipcOpts, ipc.WithZstd())
+	}
+	w.ipc, err = ipc.NewFileWriter(w.buf, ipcOpts...)
 	if err != nil {
 		f.Abort()
 		return nil, fmt.Errorf("shards: create %s: %w", path, err)
