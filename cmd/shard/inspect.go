@@ -20,9 +20,11 @@ import (
 )
 
 // shardSet is the shards of one split of a `shard pretrain` output, read in
-// the order the instances were created (round-robin over the shards).
+// the order the instances were created (round-robin over the shards), one
+// length bin after another when the output has bins.
 type shardSet struct {
 	readers []*shards.Reader
+	groups  [][]*shards.Reader // readers by directory (length bin)
 	vocab   *wordpiece.Vocab
 	meta    shards.Meta
 }
@@ -46,6 +48,7 @@ func openShardSet(dir, split, vocabPath string) (*shardSet, error) {
 	}
 	sort.Strings(names)
 	s := &shardSet{}
+	lastDir := ""
 	for _, n := range names {
 		r, err := shards.Open(filepath.Join(dir, n))
 		if err != nil {
@@ -53,6 +56,11 @@ func openShardSet(dir, split, vocabPath string) (*shardSet, error) {
 			return nil, err
 		}
 		s.readers = append(s.readers, r)
+		if d := filepath.Dir(n); d != lastDir || len(s.groups) == 0 {
+			s.groups = append(s.groups, nil)
+			lastDir = d
+		}
+		s.groups[len(s.groups)-1] = append(s.groups[len(s.groups)-1], r)
 	}
 	s.meta = s.readers[0].Meta()
 	if vocabPath == "" && len(m.Inputs) > 0 {
@@ -73,13 +81,22 @@ func openShardSet(dir, split, vocabPath string) (*shardSet, error) {
 	return s, nil
 }
 
-// each calls fn with the instances in creation order.
+// each calls fn with the instances in creation order, bin after bin.
 func (s *shardSet) each(limit int, fn func(*shards.Instance) error) error {
 	n := 0
+	for _, group := range s.groups {
+		if err := eachRoundRobin(group, &n, limit, fn); err != nil || (limit >= 0 && n >= limit) {
+			return err
+		}
+	}
+	return nil
+}
+
+func eachRoundRobin(readers []*shards.Reader, n *int, limit int, fn func(*shards.Instance) error) error {
 	for {
 		progressed := false
-		for _, r := range s.readers {
-			if limit >= 0 && n >= limit {
+		for _, r := range readers {
+			if limit >= 0 && *n >= limit {
 				return nil
 			}
 			in, err := r.Next()
@@ -90,7 +107,7 @@ func (s *shardSet) each(limit int, fn func(*shards.Instance) error) error {
 				return err
 			}
 			progressed = true
-			n++
+			(*n)++
 			if err := fn(in); err != nil {
 				return err
 			}

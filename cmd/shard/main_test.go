@@ -201,3 +201,25 @@ func TestVocab(t *testing.T) {
 		t.Errorf("%.2f pieces per word: the vocabulary learned too little", perWord)
 	}
 }
+
+// With --bin-size, inspect walks every bin and prints every instance once.
+func TestInspectBins(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "shards")
+	if _, err := run(t, "pretrain", "--corpus", sample, "--vocab", vocab, "--out", out, "--dupe-factor", "1",
+		"--seq-len", "256", "--max-pred", "40", "--bin-size", "64", "--num-shards", "2"); err != nil {
+		t.Fatal(err)
+	}
+	text, err := run(t, "inspect", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats, err := run(t, "stats", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	fmt.Sscanf(stats, "instances\t%d", &n)
+	if got := strings.Count(text, "\n"); got != n || n == 0 {
+		t.Fatalf("inspect printed %d instances, stats counts %d", got, n)
+	}
+}

@@ -30,6 +30,9 @@ their text) into OUT/holdout for evaluation.
 --compat google reproduces Google's script byte for byte for the same single
 input file, vocabulary and seed: one block, Google's tokenizer rules, no
 holdout. --masking dynamic stores unmasked pairs for the trainer to mask.
+--bin-size N writes a shard set per sequence-length bin (OUT/train/bin-000
+holds lengths 1..N, bin-001 N+1..2N, ...), so that a trainer can draw each
+batch from one bin and pad less, as LDDL does for phase 2.
 
 Defaults are NVIDIA's phase 1; phase 2 is --seq-len 512 --max-pred 80.
 
@@ -59,6 +62,7 @@ func runPretrain(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	flags.IntVar(&p.BlockDocs, "block-docs", d.BlockDocs, "documents per block (fixes the output; memory grows with it)")
 	flags.IntVar(&p.NumShards, "num-shards", 0, "training shards (default: one per 100,000 instances)")
 	flags.IntVar(&p.HoldoutShards, "holdout-shards", 0, "holdout shards (default: one per 100,000 instances)")
+	flags.IntVar(&p.BinSize, "bin-size", 0, "separate shard sets per sequence-length bin of this width (phase 2, as LDDL)")
 	workers := flags.Int("workers", 0, "blocks processed at once (default: all cores)")
 	split := tasks.AddFlags(flags)
 	if err := cli.Parse(flags, args); err != nil {

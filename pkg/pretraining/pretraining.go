@@ -72,6 +72,7 @@ type Params struct {
 	BlockDocs      int     `json:"block_docs"`
 	NumShards      int     `json:"num_shards"`     // 0: one shard per ~InstancesPerShard
 	HoldoutShards  int     `json:"holdout_shards"` // 0: likewise
+	BinSize        int     `json:"bin_size"`       // >0: separate shard sets by sequence length, as LDDL's bins
 	VocabSHA256    string  `json:"vocab_sha256"`
 }
 
@@ -120,6 +121,10 @@ func (p *Params) validate() error {
 		return fmt.Errorf("block size must be positive, got %d", p.BlockDocs)
 	case p.NumShards < 0 || p.HoldoutShards < 0:
 		return errors.New("shard counts must not be negative")
+	case p.BinSize < 0 || p.BinSize > p.MaxSeqLen:
+		return fmt.Errorf("bin size must be in [0, max_seq_len], got %d", p.BinSize)
+	case p.BinSize > 0 && p.Compat == CompatGoogle:
+		return errors.New("--compat google writes Google's single set of files: no --bin-size")
 	}
 	return nil
 }
@@ -168,6 +173,26 @@ type blockRecord struct {
 	HoldoutDocuments int64 `json:"holdout_documents"`
 	Instances        int64 `json:"instances"`
 	HoldoutInstances int64 `json:"holdout_instances"`
+	// Instances per length bin (one bin without --bin-size).
+	TrainBins   []int64 `json:"train_bins"`
+	HoldoutBins []int64 `json:"holdout_bins"`
+}
+
+// numBins is the number of length bins: one when binning is off.
+func (p *Params) numBins() int {
+	if p.BinSize == 0 {
+		return 1
+	}
+	return (p.MaxSeqLen + p.BinSize - 1) / p.BinSize
+}
+
+// bin returns the length bin of an instance of n tokens: bin i holds
+// lengths (i·BinSize, (i+1)·BinSize].
+func (p *Params) bin(n int) int {
+	if p.BinSize == 0 {
+		return 0
+	}
+	return (n - 1) / p.BinSize
 }
 
 func workDir(out string) string { return filepath.Join(out, ".work") }
@@ -415,12 +440,14 @@ func processBlock(cfg Config, tok *wordpiece.Tokenizer, opt instances.Options, b
 	if p.Compat != CompatGoogle {
 		seed = blockSeed(p.Seed, b.index)
 	}
+	rec.TrainBins, rec.HoldoutBins = make([]int64, p.numBins()), make([]int64, p.numBins())
 	for _, split := range []struct {
 		name  string
 		docs  []instances.Document
 		count *int64
+		bins  []int64
 		seed  int64
-	}{{"train", train, &rec.Instances, seed}, {"holdout", held, &rec.HoldoutInstances, blockSeed(seed, -2)}} {
+	}{{"train", train, &rec.Instances, rec.TrainBins, seed}, {"holdout", held, &rec.HoldoutInstances, rec.HoldoutBins, blockSeed(seed, -2)}} {
 		rng := pyrandom.New(split.seed)
 		var made []instances.Instance
 		if p.Masking == MaskingDynamic {
@@ -433,6 +460,9 @@ func processBlock(cfg Config, tok *wordpiece.Tokenizer, opt instances.Options, b
 			return nil, err
 		}
 		*split.count = int64(len(made))
+		for i := range made {
+			split.bins[p.bin(len(made[i].Tokens))]++
+		}
 	}
 	data, _ := json.Marshal(rec)
 	if err := atomicfile.WriteFile(recordFile(cfg.Out, b.index), data); err != nil {
@@ -493,23 +523,37 @@ func assemble(ctx context.Context, cfg Config, nblocks int64, st *Stats) (bool, 
 	counts["blocks"] = nblocks
 	for _, split := range []struct {
 		name  string
-		n     int64
 		count int
-	}{{"train", counts["instances"], p.NumShards}, {"holdout", counts["holdout_instances"], p.HoldoutShards}} {
-		if split.n == 0 {
-			continue
+		bins  func(*blockRecord) []int64
+	}{
+		{"train", p.NumShards, func(r *blockRecord) []int64 { return r.TrainBins }},
+		{"holdout", p.HoldoutShards, func(r *blockRecord) []int64 { return r.HoldoutBins }},
+	} {
+		plan := make([]binPlan, p.numBins())
+		for _, r := range recs {
+			for i, n := range split.bins(r) {
+				plan[i].instances += n
+			}
 		}
-		s := split.count
-		if s == 0 {
-			s = int(max(1, min(4096, (split.n+InstancesPerShard-1)/InstancesPerShard)))
+		for i := range plan {
+			plan[i].dir = split.name
+			if p.BinSize > 0 {
+				plan[i].dir = filepath.Join(split.name, fmt.Sprintf("bin-%03d", i))
+			}
+			if n := plan[i].instances; n > 0 {
+				s := int64(split.count)
+				if s == 0 {
+					s = max(1, min(4096, (n+InstancesPerShard-1)/InstancesPerShard))
+				}
+				plan[i].shards = int(min(s, n))
+				counts[split.name+"_shards"] += int64(plan[i].shards)
+			}
 		}
-		s = int(min(int64(s), split.n))
-		files, err := writeShards(ctx, cfg, split.name, nblocks, s)
+		files, err := writeShards(ctx, cfg, split.name, nblocks, plan)
 		if err != nil {
 			return false, err
 		}
 		m.Outputs = append(m.Outputs, files...)
-		counts[split.name+"_shards"] = int64(s)
 	}
 	m.Counts = counts
 	if err := manifest.Write(cfg.Out, &m); err != nil {
@@ -521,38 +565,68 @@ func assemble(ctx context.Context, cfg Config, nblocks int64, st *Stats) (bool, 
 	return true, nil
 }
 
-// ShardName returns the path of shard k of a split, relative to the output.
-func ShardName(split string, k int) string {
-	return filepath.Join(split, fmt.Sprintf("shard-%05d.arrow", k))
+// binPlan is the shard set of one length bin of a split.
+type binPlan struct {
+	dir       string // relative to the output: "train", or "train/bin-003"
+	instances int64
+	shards    int
+	writers   []*shards.Writer
+	next      int // instances dealt so far
 }
 
-func writeShards(ctx context.Context, cfg Config, split string, nblocks int64, s int) ([]manifest.File, error) {
-	if err := os.MkdirAll(filepath.Join(cfg.Out, split), 0o755); err != nil {
-		return nil, fmt.Errorf("create %s: %w", filepath.Join(cfg.Out, split), err)
-	}
-	writers := make([]*shards.Writer, s)
+// ShardName returns the path of shard k in dir, relative to the output.
+func ShardName(dir string, k int) string {
+	return filepath.Join(dir, fmt.Sprintf("shard-%05d.arrow", k))
+}
+
+// writeShards deals the instances of a split's block files, in order, to
+// the shards of their length bin, round-robin.
+func writeShards(ctx context.Context, cfg Config, split string, nblocks int64, plan []binPlan) ([]manifest.File, error) {
 	abort := func() {
-		for _, w := range writers {
-			if w != nil {
-				w.Abort()
+		for _, b := range plan {
+			for _, w := range b.writers {
+				if w != nil {
+					w.Abort()
+				}
 			}
 		}
 	}
-	for k := range writers {
-		w, err := shards.Create(filepath.Join(cfg.Out, ShardName(split, k)), shardMeta(cfg, k, s, split), shards.WithBatchRows(1024))
-		if err != nil {
-			abort()
-			return nil, err
+	opened := false
+	for i := range plan {
+		b := &plan[i]
+		if b.shards == 0 {
+			continue
 		}
-		writers[k] = w
+		opened = true
+		if err := os.MkdirAll(filepath.Join(cfg.Out, b.dir), 0o755); err != nil {
+			abort()
+			return nil, fmt.Errorf("create %s: %w", filepath.Join(cfg.Out, b.dir), err)
+		}
+		b.writers = make([]*shards.Writer, b.shards)
+		for k := range b.writers {
+			meta := shardMeta(cfg, k, b.shards, split)
+			if cfg.Params.BinSize > 0 {
+				meta.Extra["bin"] = fmt.Sprint(i)
+				meta.Extra["bin_min_len"] = fmt.Sprint(i*cfg.Params.BinSize + 1)
+				meta.Extra["bin_max_len"] = fmt.Sprint(min((i+1)*cfg.Params.BinSize, cfg.Params.MaxSeqLen))
+			}
+			w, err := shards.Create(filepath.Join(cfg.Out, ShardName(b.dir, k)), meta, shards.WithBatchRows(1024))
+			if err != nil {
+				abort()
+				return nil, err
+			}
+			b.writers[k] = w
+		}
 	}
-	var g int
-	for b := range nblocks {
+	if !opened {
+		return nil, nil
+	}
+	for blk := range nblocks {
 		if err := ctx.Err(); err != nil {
 			abort()
 			return nil, err
 		}
-		r, err := shards.Open(blockFile(cfg.Out, split, b))
+		r, err := shards.Open(blockFile(cfg.Out, split, blk))
 		if err != nil {
 			abort()
 			return nil, err
@@ -562,35 +636,38 @@ func writeShards(ctx context.Context, cfg Config, split string, nblocks int64, s
 			if err == io.EOF {
 				break
 			}
+			if err == nil {
+				b := &plan[cfg.Params.bin(len(in.InputIDs))]
+				err = b.writers[b.next%b.shards].Write(in)
+				b.next++
+			}
 			if err != nil {
 				r.Close()
 				abort()
 				return nil, err
 			}
-			if err := writers[g%s].Write(in); err != nil {
-				r.Close()
-				abort()
-				return nil, err
-			}
-			g++
 		}
 		r.Close()
 	}
 	var files []manifest.File
-	for k, w := range writers {
-		n := w.Count()
-		writers[k] = nil
-		if err := w.Close(); err != nil {
-			abort()
-			return nil, err
+	for i := range plan {
+		b := &plan[i]
+		for k, w := range b.writers {
+			n := w.Count()
+			b.writers[k] = nil
+			if err := w.Close(); err != nil {
+				abort()
+				return nil, err
+			}
+			name := ShardName(b.dir, k)
+			f, err := manifest.Describe(filepath.Join(cfg.Out, name), name)
+			if err != nil {
+				abort()
+				return nil, err
+			}
+			f.Counts = map[string]int64{"instances": int64(n)}
+			files = append(files, f)
 		}
-		name := ShardName(split, k)
-		f, err := manifest.Describe(filepath.Join(cfg.Out, name), name)
-		if err != nil {
-			return nil, err
-		}
-		f.Counts = map[string]int64{"instances": int64(n)}
-		files = append(files, f)
 	}
 	return files, nil
 }

@@ -6,11 +6,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -308,5 +310,50 @@ func TestBadInput(t *testing.T) {
 				t.Error("manifest written")
 			}
 		})
+	}
+}
+
+// --bin-size keeps the same instances, grouped by length into separate,
+// balanced shard sets.
+func TestBins(t *testing.T) {
+	text := sampleText(t)
+	p := DefaultParams()
+	p.BlockDocs, p.DupeFactor = 8, 1
+	plain := t.TempDir()
+	mustRun(t, config(t, []string{text}, plain, p))
+	p.BinSize, p.NumShards = 32, 2
+	binned := t.TempDir()
+	mustRun(t, config(t, []string{text}, binned, p))
+
+	key := func(in shards.Instance) string {
+		return fmt.Sprint(in.InputIDs, in.ALength, in.MaskedPositions, in.IsRandomNext)
+	}
+	var want, got []string
+	for _, in := range readAll(t, plain, "train") {
+		want = append(want, key(in))
+	}
+	dirs, _ := filepath.Glob(filepath.Join(binned, "train", "bin-*"))
+	if len(dirs) < 2 {
+		t.Fatalf("bins %v: the sample should fill several", dirs)
+	}
+	for _, d := range dirs {
+		var bin int
+		fmt.Sscanf(filepath.Base(d), "bin-%d", &bin)
+		ins := readAll(t, d, ".")
+		for _, in := range ins {
+			if n := len(in.InputIDs); n <= bin*32 || n > (bin+1)*32 {
+				t.Fatalf("%s holds an instance of length %d", d, n)
+			}
+			got = append(got, key(in))
+		}
+		names, _ := filepath.Glob(filepath.Join(d, "*.arrow"))
+		if len(names) != min(2, len(ins)) {
+			t.Errorf("%s: %d shards for %d instances, want %d", d, len(names), len(ins), min(2, len(ins)))
+		}
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Fatalf("binned output holds %d instances, unbinned %d, or they differ", len(got), len(want))
 	}
 }
