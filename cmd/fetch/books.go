@@ -2,16 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 
-	"github.com/bertline/bertline/pkg/atomicfile"
 	"github.com/bertline/bertline/pkg/books"
 	"github.com/bertline/bertline/pkg/cli"
 	"github.com/bertline/bertline/pkg/corpus"
@@ -87,10 +83,7 @@ func runBooks(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	if err := os.MkdirAll(filepath.Join(*out, ".work"), 0o755); err != nil {
-		return fmt.Errorf("create %s: %w", *out, err)
-	}
-	if err := checkParams(*out, params); err != nil {
+	if err := manifest.PrepareWork(*out, params); err != nil {
 		return err
 	}
 	m := manifest.Manifest{Stage: booksStage, Version: version.String(), Command: append([]string{"fetch", "books"}, args...), Params: params}
@@ -104,23 +97,6 @@ func runBooks(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		m.Inputs = append(m.Inputs, manifest.File{Path: path})
 	}
 	return writeBooks(ctx, path, *out, params, &m)
-}
-
-// checkParams refuses to resume into a directory made with other settings.
-func checkParams(dir string, p any) error {
-	want, _ := json.Marshal(p)
-	path := filepath.Join(dir, ".work", "params.json")
-	have, err := os.ReadFile(path)
-	switch {
-	case err == nil && string(have) != string(want):
-		return fmt.Errorf("%s holds parts made with other settings (%s, now %s): choose another --out or delete it", dir, have, want)
-	case err == nil:
-		return nil
-	case errors.Is(err, os.ErrNotExist):
-		return atomicfile.WriteFile(path, want)
-	default:
-		return fmt.Errorf("read %s: %w", path, err)
-	}
 }
 
 // writeBooks cleans and segments each book and writes it to part

@@ -44,7 +44,7 @@ import (
 // DocumentsName is the index of documents in a corpus directory.
 const DocumentsName = "documents.jsonl"
 
-const workDir = ".work"
+const workDir = manifest.WorkDir
 
 // PartName returns the file name of part i.
 func PartName(i int) string { return fmt.Sprintf("part-%05d.txt.zst", i) }

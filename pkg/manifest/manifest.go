@@ -117,3 +117,40 @@ func Verify(dir string, m *Manifest) error {
 	}
 	return errors.Join(errs...)
 }
+
+// WorkDir is the subdirectory of a stage's output that holds unfinished
+// work: parts or blocks already done, and the parameters they were made
+// with. The stage removes it once manifest.json is written.
+const WorkDir = ".work"
+
+// PrepareWork creates out/.work, removes temporary files left there by a
+// killed run, and records params in it; if a earlier run recorded other
+// parameters, it refuses, so that a resumed run never mixes the finished
+// work of two configurations.
+func PrepareWork(out string, params any) error {
+	work := filepath.Join(out, WorkDir)
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", out, err)
+	}
+	for _, dir := range []string{out, work} {
+		if err := atomicfile.RemoveTemps(dir); err != nil {
+			return err
+		}
+	}
+	want, err := json.Marshal(params)
+	if err != nil {
+		return fmt.Errorf("record parameters in %s: %w", work, err)
+	}
+	path := filepath.Join(work, "params.json")
+	have, err := os.ReadFile(path)
+	switch {
+	case err == nil && !bytes.Equal(have, want):
+		return fmt.Errorf("%s holds unfinished work made with other settings (%s, now %s): choose another output directory or delete it", out, have, want)
+	case err == nil:
+		return nil
+	case errors.Is(err, fs.ErrNotExist):
+		return atomicfile.WriteFile(path, want)
+	default:
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+}

@@ -67,3 +67,21 @@ func TestDeterministic(t *testing.T) {
 		t.Fatalf("manifests differ or escape HTML:\n%s\n%s", x, y)
 	}
 }
+
+func TestPrepareWork(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	type params struct{ A int }
+	if err := PrepareWork(out, params{1}); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(out, WorkDir, ".part.123.tmp"), nil, 0o644) // left by a kill
+	if err := PrepareWork(out, params{1}); err != nil {
+		t.Fatalf("same parameters: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, WorkDir, ".part.123.tmp")); err == nil {
+		t.Error("temporary file not removed")
+	}
+	if err := PrepareWork(out, params{2}); err == nil || !strings.Contains(err.Error(), "other settings") {
+		t.Fatalf("other parameters: %v", err)
+	}
+}

@@ -195,7 +195,7 @@ func (p *Params) bin(n int) int {
 	return (n - 1) / p.BinSize
 }
 
-func workDir(out string) string { return filepath.Join(out, ".work") }
+func workDir(out string) string { return filepath.Join(out, manifest.WorkDir) }
 func blockFile(out, split string, b int64) string {
 	return filepath.Join(workDir(out), fmt.Sprintf("%s-block-%06d.arrow", split, b))
 }
@@ -253,7 +253,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 		st.Finalized = true
 		return st, nil
 	}
-	if err := prepare(cfg.Out, p); err != nil {
+	if err := manifest.PrepareWork(cfg.Out, p); err != nil {
 		return nil, err
 	}
 	nblocks := (total + int64(p.BlockDocs) - 1) / int64(p.BlockDocs)
@@ -292,29 +292,6 @@ func complete(out string, p *Params) bool {
 		return false
 	}
 	return manifest.Verify(out, m) == nil
-}
-
-// prepare creates out and refuses to mix blocks made with other parameters.
-func prepare(out string, p *Params) error {
-	if err := os.MkdirAll(workDir(out), 0o755); err != nil {
-		return fmt.Errorf("create %s: %w", out, err)
-	}
-	if err := atomicfile.RemoveTemps(workDir(out)); err != nil {
-		return err
-	}
-	want, _ := json.Marshal(p)
-	path := filepath.Join(workDir(out), "params.json")
-	have, err := os.ReadFile(path)
-	switch {
-	case err == nil && string(have) != string(want):
-		return fmt.Errorf("%s holds blocks made with other settings (%s, now %s): choose another --out or delete it", out, have, want)
-	case err == nil:
-		return nil
-	case errors.Is(err, os.ErrNotExist):
-		return atomicfile.WriteFile(path, want)
-	default:
-		return fmt.Errorf("read %s: %w", path, err)
-	}
 }
 
 // block is the text of one block, on its way to a worker.

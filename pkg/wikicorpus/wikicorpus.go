@@ -24,16 +24,12 @@ package wikicorpus
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"runtime"
 	"sync"
 
-	"github.com/bertline/bertline/pkg/atomicfile"
 	"github.com/bertline/bertline/pkg/corpus"
 	"github.com/bertline/bertline/pkg/manifest"
 	"github.com/bertline/bertline/pkg/progress"
@@ -103,7 +99,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 		st.Finalized = true
 		return st, nil
 	}
-	if err := prepareOut(cfg.Out, cfg.Params); err != nil {
+	if err := manifest.PrepareWork(cfg.Out, cfg.Params); err != nil {
 		return nil, err
 	}
 	var src source
@@ -137,31 +133,6 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 			"task", cfg.Split.String(), "out", cfg.Out)
 	}
 	return st, nil
-}
-
-// prepareOut creates the output directory and checks that parts already in
-// it were made with the same parameters.
-func prepareOut(dir string, p Params) error {
-	work := filepath.Join(dir, ".work")
-	if err := os.MkdirAll(work, 0o755); err != nil {
-		return fmt.Errorf("create %s: %w", dir, err)
-	}
-	if err := atomicfile.RemoveTemps(dir); err != nil {
-		return err
-	}
-	want, _ := json.Marshal(p)
-	path := filepath.Join(work, "params.json")
-	have, err := os.ReadFile(path)
-	switch {
-	case err == nil && string(have) != string(want):
-		return fmt.Errorf("%s holds parts made with other settings (%s, now %s): choose another --out or delete it", dir, have, want)
-	case err == nil:
-		return nil
-	case errors.Is(err, os.ErrNotExist):
-		return atomicfile.WriteFile(path, want)
-	default:
-		return fmt.Errorf("read %s: %w", path, err)
-	}
 }
 
 // A page as handed from a source to the workers.
