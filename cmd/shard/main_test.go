@@ -22,6 +22,11 @@ const (
 )
 
 func TestMain(m *testing.M) {
+	// The kill test runs this binary as the shard command itself.
+	if args := os.Getenv("BERTLINE_TEST_RUN_SHARD"); args != "" {
+		os.Args = append([]string{"shard"}, strings.Split(args, "\x1f")...)
+		cli.Main(program)
+	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	os.Exit(m.Run())
 }
