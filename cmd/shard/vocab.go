@@ -12,6 +12,7 @@ import (
 	"github.com/bertline/bertline/pkg/atomicfile"
 	"github.com/bertline/bertline/pkg/cli"
 	"github.com/bertline/bertline/pkg/pretraining"
+	"github.com/bertline/bertline/pkg/progress"
 	"github.com/bertline/bertline/pkg/vocabtrain"
 	"github.com/bertline/bertline/pkg/wordpiece"
 )
@@ -96,8 +97,11 @@ func countWords(ctx context.Context, corpora []string, tok *wordpiece.Tokenizer,
 		}(partial[i])
 	}
 	var n int64
+	meter := progress.Start("count words", 0, progress.Count, progress.Config{})
+	defer meter.Finish()
 	err := pretraining.ReadCorpora(ctx, corpora, func(doc [][]byte) error {
 		n++
+		meter.Add(1)
 		cp := make([][]byte, len(doc))
 		for i, s := range doc {
 			cp[i] = bytes.Clone(s)
