@@ -1,0 +1,18 @@
+// Package bert holds the BERT model of bertline: its configuration, the
+// table of its parameters in one buffer, and checkpoints in HuggingFace's
+// layout. The forward and backward passes (the CPU reference backend) build
+// on these.
+//
+// Dimension legend, used by every doc comment of the package:
+//
+//	B  batch size            T  sequence length       C  hidden size
+//	NH attention heads       HS head size (C/NH)      I  intermediate size
+//	V  vocabulary size, padded to a multiple of 8 inside the model
+//	L  layers                P  masked positions of a batch
+//
+// All parameters live in one []float32 (Params.Data); Params.Tensors names
+// every slice of it with its HuggingFace BertForPreTraining name and shape,
+// so that checkpoints, gradients and optimizer state share one layout, as
+// llm.c does. Linear weights are stored [out, in], as PyTorch stores them,
+// so a checkpoint is copied, not transposed.
+package bert
