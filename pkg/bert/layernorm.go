@@ -1,0 +1,67 @@
+package bert
+
+import "math"
+
+// layerNormForward normalises each of the n rows of x [n, c] to zero mean
+// and unit variance, then applies the affine part w, b [c]:
+//
+//	out[i, j] = (x[i, j] - mean[i]) · rstd[i] · w[j] + b[j]
+//
+// It caches mean [n] and rstd [n] = 1/√(var + eps) (the biased variance, as
+// PyTorch's LayerNorm) for layerNormBackward. Sums run in float64; out,
+// mean and rstd are overwritten.
+func layerNormForward(out, mean, rstd, x, w, b []float32, n, c int, eps float32) {
+	for i := range n {
+		row := x[i*c : (i+1)*c]
+		var m float64
+		for _, v := range row {
+			m += float64(v)
+		}
+		m /= float64(c)
+		var variance float64
+		for _, v := range row {
+			d := float64(v) - m
+			variance += d * d
+		}
+		variance /= float64(c)
+		s := 1 / math.Sqrt(variance+float64(eps))
+		o := out[i*c : (i+1)*c]
+		for j, v := range row {
+			o[j] = float32((float64(v)-m)*s)*w[j] + b[j]
+		}
+		mean[i], rstd[i] = float32(m), float32(s)
+	}
+}
+
+// layerNormBackward takes dout [n, c] back through layerNormForward, using
+// the mean and rstd it cached. With norm = (x - mean)·rstd and
+// g = w·dout, the input gradient is
+//
+//	dx = rstd · (g - mean(g) - norm · mean(g · norm))
+//
+// dx [n, c] is overwritten (an activation gradient); dw and db [c]
+// accumulate with += (parameter gradients, summed over rows and over
+// micro-batches).
+func layerNormBackward(dx, dw, db, dout, x, w, mean, rstd []float32, n, c int) {
+	for i := range n {
+		row, drow, dxrow := x[i*c:(i+1)*c], dout[i*c:(i+1)*c], dx[i*c:(i+1)*c]
+		m, s := float64(mean[i]), float64(rstd[i])
+		// The two row means of the formula above.
+		var gMean, gNormMean float64
+		for j, v := range row {
+			norm := (float64(v) - m) * s
+			g := float64(w[j]) * float64(drow[j])
+			gMean += g
+			gNormMean += g * norm
+		}
+		gMean /= float64(c)
+		gNormMean /= float64(c)
+		for j, v := range row {
+			norm := (float64(v) - m) * s
+			g := float64(w[j]) * float64(drow[j])
+			db[j] += drow[j]
+			dw[j] += float32(norm) * drow[j]
+			dxrow[j] = float32(s * (g - gMean - norm*gNormMean))
+		}
+	}
+}
