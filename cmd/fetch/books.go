@@ -73,7 +73,7 @@ func runBooks(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	params := booksParams{BooksPerPart: *perPart, TextColumn: *textCol, TitleColumn: *titleCol, MaxExtract: *maxExtract}
 	if corpus.Complete(*out, booksStage, params) {
 		slog.Info("output is complete, nothing to do", "out", *out)
-		return nil
+		return manifest.FinishWork(*out)
 	}
 	path := *source
 	if strings.Contains(path, "://") || *sha != "" {

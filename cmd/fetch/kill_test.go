@@ -3,12 +3,11 @@ package main
 import (
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/bertline/bertline/internal/killtest"
 	"github.com/bertline/bertline/pkg/corpus"
 	"github.com/bertline/bertline/pkg/manifest"
 )
@@ -32,14 +31,7 @@ func TestKillAndResume(t *testing.T) {
 	for trial := range 8 {
 		out := filepath.Join(t.TempDir(), "wiki")
 		args := []string{"wikipedia", "--dump", dump, "--out", out, "--pages-per-part", "2", "--workers", "2"}
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "BERTLINE_TEST_RUN_FETCH="+strings.Join(args, "\x1f"))
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Duration(20+rng.IntN(200)) * time.Millisecond)
-		cmd.Process.Kill()
-		if cmd.Wait() == nil {
+		if !killtest.KillAfter(t, args, time.Duration(20+rng.IntN(200))*time.Millisecond) {
 			continue // finished before the kill
 		}
 		killedEarly++

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bertline/bertline/internal/killtest"
 	"github.com/bertline/bertline/pkg/cli"
 	"github.com/bertline/bertline/pkg/corpus"
 	"github.com/bertline/bertline/pkg/manifest"
@@ -25,10 +26,10 @@ const sample = "../../data/sample/"
 
 func TestMain(m *testing.M) {
 	// The kill test runs this binary as the fetch command itself.
-	if args := os.Getenv("BERTLINE_TEST_RUN_FETCH"); args != "" {
-		os.Args = append([]string{"fetch"}, strings.Split(args, "\x1f")...)
+	killtest.RunIfChild(func(args []string) {
+		os.Args = append([]string{"fetch"}, args...)
 		cli.Main(program)
-	}
+	})
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	os.Exit(m.Run())
 }

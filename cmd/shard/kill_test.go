@@ -3,12 +3,11 @@ package main
 import (
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/bertline/bertline/internal/killtest"
 	"github.com/bertline/bertline/pkg/manifest"
 )
 
@@ -31,15 +30,8 @@ func TestKillAndResume(t *testing.T) {
 	killed, midway := 0, 0
 	for trial := range 6 {
 		out := filepath.Join(t.TempDir(), "shards")
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "BERTLINE_TEST_RUN_SHARD="+strings.Join(args(out), "\x1f"))
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Duration(20+rng.IntN(400)) * time.Millisecond)
-		cmd.Process.Kill()
-		if cmd.Wait() == nil {
-			continue
+		if !killtest.KillAfter(t, args(out), time.Duration(20+rng.IntN(400))*time.Millisecond) {
+			continue // finished before the kill
 		}
 		killed++
 		if recs, _ := filepath.Glob(filepath.Join(out, manifest.WorkDir, "block-*.json")); len(recs) > 0 {

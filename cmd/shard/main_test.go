@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bertline/bertline/internal/killtest"
 	"github.com/bertline/bertline/pkg/cli"
 	"github.com/bertline/bertline/pkg/wordpiece"
 )
@@ -23,10 +24,10 @@ const (
 
 func TestMain(m *testing.M) {
 	// The kill test runs this binary as the shard command itself.
-	if args := os.Getenv("BERTLINE_TEST_RUN_SHARD"); args != "" {
-		os.Args = append([]string{"shard"}, strings.Split(args, "\x1f")...)
+	killtest.RunIfChild(func(args []string) {
+		os.Args = append([]string{"shard"}, args...)
 		cli.Main(program)
-	}
+	})
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	os.Exit(m.Run())
 }

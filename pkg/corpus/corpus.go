@@ -25,11 +25,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -247,10 +245,7 @@ func Finalize(dir string, n int, m *manifest.Manifest) (bool, error) {
 	if err := manifest.Write(dir, m); err != nil {
 		return false, err
 	}
-	if err := os.RemoveAll(filepath.Join(dir, workDir)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return true, fmt.Errorf("clean %s: %w", filepath.Join(dir, workDir), err)
-	}
-	return true, nil
+	return true, manifest.FinishWork(dir)
 }
 
 // Complete reports whether dir holds a finished, intact corpus whose

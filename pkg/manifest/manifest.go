@@ -154,3 +154,13 @@ func PrepareWork(out string, params any) error {
 		return fmt.Errorf("read %s: %w", path, err)
 	}
 }
+
+// FinishWork removes out/.work once manifest.json is written. A stage that
+// finds its output complete calls it too: a run killed between writing the
+// manifest and removing the work directory leaves one behind.
+func FinishWork(out string) error {
+	if err := os.RemoveAll(filepath.Join(out, WorkDir)); err != nil {
+		return fmt.Errorf("clean %s: %w", filepath.Join(out, WorkDir), err)
+	}
+	return nil
+}

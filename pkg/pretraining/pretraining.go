@@ -251,7 +251,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 	if complete(cfg.Out, p) {
 		slog.Info("output is complete, nothing to do", "out", cfg.Out)
 		st.Finalized = true
-		return st, nil
+		return st, manifest.FinishWork(cfg.Out)
 	}
 	if err := manifest.PrepareWork(cfg.Out, p); err != nil {
 		return nil, err
@@ -536,10 +536,7 @@ func assemble(ctx context.Context, cfg Config, nblocks int64, st *Stats) (bool, 
 	if err := manifest.Write(cfg.Out, &m); err != nil {
 		return false, err
 	}
-	if err := os.RemoveAll(workDir(cfg.Out)); err != nil {
-		return true, fmt.Errorf("clean %s: %w", workDir(cfg.Out), err)
-	}
-	return true, nil
+	return true, manifest.FinishWork(cfg.Out)
 }
 
 // binPlan is the shard set of one length bin of a split.

@@ -357,3 +357,22 @@ func TestBins(t *testing.T) {
 		t.Fatalf("binned output holds %d instances, unbinned %d, or they differ", len(got), len(want))
 	}
 }
+
+// A run killed after writing the manifest but before removing .work leaves
+// it behind; the rerun finds the output complete and removes it.
+func TestCompleteRemovesStaleWork(t *testing.T) {
+	text := sampleText(t)
+	p := DefaultParams()
+	p.DupeFactor = 1
+	out := t.TempDir()
+	mustRun(t, config(t, []string{text}, out, p))
+	stale := filepath.Join(out, manifest.WorkDir)
+	os.MkdirAll(stale, 0o755)
+	os.WriteFile(filepath.Join(stale, "block-000000.json"), []byte("{}"), 0o644)
+	if st := mustRun(t, config(t, []string{text}, out, p)); !st.Finalized {
+		t.Fatal("complete output not recognised")
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Fatalf("stale %s left: %v", stale, err)
+	}
+}

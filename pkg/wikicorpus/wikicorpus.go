@@ -97,7 +97,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 	if corpus.Complete(cfg.Out, Stage, cfg.Params) {
 		slog.Info("output is complete, nothing to do", "out", cfg.Out)
 		st.Finalized = true
-		return st, nil
+		return st, manifest.FinishWork(cfg.Out)
 	}
 	if err := manifest.PrepareWork(cfg.Out, cfg.Params); err != nil {
 		return nil, err
