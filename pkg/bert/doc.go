@@ -1,7 +1,11 @@
 // Package bert holds the BERT model of bertline: its configuration, the
 // table of its parameters in one buffer, and checkpoints in HuggingFace's
-// layout. The forward and backward passes (the CPU reference backend) build
-// on these.
+// layout; and Model, the forward and backward passes of BertForPreTraining
+// on the CPU:
+//
+//	Batch{InputIDs, TokenTypes, Mask, MaskedPos, MaskedIDs, NSPLabels}
+//	  → Forward → Losses{MLM, NSP, Total, ...}
+//	  → Backward → Model.Grads += ∂Total/∂Params.Data
 //
 // Dimension legend, used by every doc comment of the package:
 //

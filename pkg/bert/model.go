@@ -1,0 +1,406 @@
+package bert
+
+import (
+	"fmt"
+
+	"github.com/bertline/bertline/pkg/gemm"
+)
+
+// Batch is one micro-batch of pretraining instances, padded to T tokens.
+// InputIDs, TokenTypes and Mask are [B,T] (Mask: 1 for a real token, 0 for
+// padding; nil means no padding; nil TokenTypes means all segment 0).
+// MaskedPos lists the P masked positions as flat indexes b*T+t and
+// MaskedIDs their original token ids (-1 ignores a position). NSPLabels is
+// [B]: 0 when segment B follows segment A, 1 when it is random.
+type Batch struct {
+	B, T                            int
+	InputIDs, TokenTypes, Mask      []int32
+	MaskedPos, MaskedIDs, NSPLabels []int32
+}
+
+// Losses are the results of one forward pass. MLM is the mean
+// cross-entropy over the MLMCount masked positions, NSP the mean over the
+// batch, Total their sum (the quantity Backward differentiates).
+// MLMCorrect and NSPCorrect count arg-max predictions equal to the target.
+type Losses struct {
+	MLM, NSP, Total        float32
+	MLMCorrect, NSPCorrect int
+	MLMCount               int
+}
+
+// Model is BERT for pretraining (HuggingFace BertForPreTraining) on the
+// CPU: the parameters, their gradients (Grads, laid out as Params.Data)
+// and the activations of one batch of at most maxB×maxT tokens, kept by
+// Forward for Backward. Dropout is not applied (as with dropout 0, or in
+// evaluation). A Model is not safe for concurrent use.
+type Model struct {
+	Params *Params
+	Grads  []float32
+
+	cfg           Config
+	maxB, maxT    int
+	wte, wpe, wtt view
+	embLN         norm
+	layers        []layer
+	pooler, nsp   linear
+	transform     linear
+	transformLN   norm
+	decoder       linear // the word embeddings (tied) and cls.predictions.bias
+	acts          activations
+	grads         scratch
+}
+
+// view is a parameter tensor and its gradient.
+type view struct{ w, dw []float32 }
+
+// linear is a dense layer out = inp·wᵀ + b with w [out,in].
+type linear struct {
+	w, b, dw, db []float32
+	in, out      int
+}
+
+// norm is a LayerNorm's gain and bias.
+type norm struct{ w, b, dw, db []float32 }
+
+// layer is one encoder layer's parameters.
+type layer struct {
+	q, k, v, attnOut, fc, ffnOut linear
+	ln1, ln2                     norm
+}
+
+// layerActs are one encoder layer's activations; x is its input (the
+// previous layer's ln2, or the embedding LayerNorm).
+type layerActs struct {
+	q, k, v, ctx, attnOut, res1, ln1 []float32 // [B,T,C]
+	probs                            []float32 // [B,NH,T,T]
+	fc, fcGelu                       []float32 // [B,T,I]
+	ffnOut, res2, ln2                []float32 // [B,T,C]
+	ln1Mean, ln1Rstd                 []float32 // [B,T]
+	ln2Mean, ln2Rstd                 []float32 // [B,T]
+}
+
+// activations are everything Forward keeps for Backward.
+type activations struct {
+	emb, ln0             []float32 // [B,T,C]
+	ln0Mean, ln0Rstd     []float32 // [B,T]
+	layers               []layerActs
+	cls, poolPre, pooled []float32 // [B,C]
+	nspLogits, dnsp      []float32 // [B,2]
+	gathered, mlmPre     []float32 // [P,C]
+	mlmGelu, mlmLN       []float32 // [P,C]
+	mlmMean, mlmRstd     []float32 // [P]
+	mlmLogits, dmlm      []float32 // [P,V]
+}
+
+// scratch holds the gradients of activations during Backward.
+type scratch struct {
+	dx, dres, dln1, dctx, dq, dk, dv []float32 // [B,T,C]
+	dfc, dfcGelu                     []float32 // [B,T,I]
+	dpool, dcls                      []float32 // [B,C]
+	dhead, dhead2                    []float32 // [P,C]
+}
+
+// NewModel allocates the gradients and the activations of p for batches of
+// up to maxB sequences of up to maxT tokens.
+func NewModel(p *Params, maxB, maxT int) *Model {
+	cfg := p.Config
+	m := &Model{Params: p, Grads: make([]float32, len(p.Data)), cfg: cfg, maxB: maxB, maxT: maxT}
+	c, in := cfg.HiddenSize, cfg.IntermediateSize
+	m.wte = m.view("bert.embeddings.word_embeddings.weight")
+	m.wpe = m.view("bert.embeddings.position_embeddings.weight")
+	m.wtt = m.view("bert.embeddings.token_type_embeddings.weight")
+	m.embLN = m.norm("bert.embeddings.LayerNorm")
+	for l := range cfg.NumHiddenLayers {
+		pre := fmt.Sprintf("bert.encoder.layer.%d.", l)
+		m.layers = append(m.layers, layer{
+			q:       m.linear(pre+"attention.self.query", c, c),
+			k:       m.linear(pre+"attention.self.key", c, c),
+			v:       m.linear(pre+"attention.self.value", c, c),
+			attnOut: m.linear(pre+"attention.output.dense", c, c),
+			ln1:     m.norm(pre + "attention.output.LayerNorm"),
+			fc:      m.linear(pre+"intermediate.dense", c, in),
+			ffnOut:  m.linear(pre+"output.dense", in, c),
+			ln2:     m.norm(pre + "output.LayerNorm"),
+		})
+	}
+	m.pooler = m.linear("bert.pooler.dense", c, c)
+	m.transform = m.linear("cls.predictions.transform.dense", c, c)
+	m.transformLN = m.norm("cls.predictions.transform.LayerNorm")
+	bias := m.view("cls.predictions.bias")
+	m.decoder = linear{w: m.wte.w, dw: m.wte.dw, b: bias.w, db: bias.dw, in: c, out: cfg.PaddedVocab()}
+	m.nsp = m.linear("cls.seq_relationship", c, 2)
+	m.allocate()
+	return m
+}
+
+func (m *Model) view(name string) view {
+	t, _ := m.Params.Lookup(name)
+	return view{m.Params.Data[t.Offset:][:t.Size], m.Grads[t.Offset:][:t.Size]}
+}
+
+func (m *Model) linear(prefix string, in, out int) linear {
+	w, b := m.view(prefix+".weight"), m.view(prefix+".bias")
+	return linear{w: w.w, b: b.w, dw: w.dw, db: b.dw, in: in, out: out}
+}
+
+func (m *Model) norm(prefix string) norm {
+	w, b := m.view(prefix+".weight"), m.view(prefix+".bias")
+	return norm{w: w.w, b: b.w, dw: w.dw, db: b.dw}
+}
+
+// allocate sizes the activations and scratch buffers for maxB×maxT tokens;
+// up to every token may be masked, so P ≤ maxB·maxT.
+func (m *Model) allocate() {
+	bt, b := m.maxB*m.maxT, m.maxB
+	c, in, nh, v := m.cfg.HiddenSize, m.cfg.IntermediateSize, m.cfg.NumAttentionHeads, m.cfg.PaddedVocab()
+	f := func(n int) []float32 { return make([]float32, n) }
+	a := &m.acts
+	a.emb, a.ln0, a.ln0Mean, a.ln0Rstd = f(bt*c), f(bt*c), f(bt), f(bt)
+	for range m.layers {
+		a.layers = append(a.layers, layerActs{
+			q: f(bt * c), k: f(bt * c), v: f(bt * c), ctx: f(bt * c), attnOut: f(bt * c), res1: f(bt * c),
+			ln1: f(bt * c), probs: f(b * nh * m.maxT * m.maxT), fc: f(bt * in), fcGelu: f(bt * in),
+			ffnOut: f(bt * c), res2: f(bt * c), ln2: f(bt * c),
+			ln1Mean: f(bt), ln1Rstd: f(bt), ln2Mean: f(bt), ln2Rstd: f(bt),
+		})
+	}
+	a.cls, a.poolPre, a.pooled, a.nspLogits, a.dnsp = f(b*c), f(b*c), f(b*c), f(b*2), f(b*2)
+	a.gathered, a.mlmPre, a.mlmGelu, a.mlmLN = f(bt*c), f(bt*c), f(bt*c), f(bt*c)
+	a.mlmMean, a.mlmRstd, a.mlmLogits, a.dmlm = f(bt), f(bt), f(bt*v), f(bt*v)
+	s := &m.grads
+	s.dx, s.dres, s.dln1, s.dctx, s.dq, s.dk, s.dv = f(bt*c), f(bt*c), f(bt*c), f(bt*c), f(bt*c), f(bt*c), f(bt*c)
+	s.dfc, s.dfcGelu, s.dpool, s.dcls, s.dhead, s.dhead2 = f(bt*in), f(bt*in), f(b*c), f(b*c), f(bt*c), f(bt*c)
+}
+
+// ZeroGrad clears Grads.
+func (m *Model) ZeroGrad() { clear(m.Grads) }
+
+// Forward runs the model on b, keeps the activations for Backward and
+// returns the losses. It fails, changing nothing, on a batch larger than
+// the model was allocated for or with ids, segments, positions or labels
+// out of range.
+func (m *Model) Forward(b *Batch) (Losses, error) {
+	if err := m.check(b); err != nil {
+		return Losses{}, fmt.Errorf("bert: forward: %w", err)
+	}
+	B, T, c, a := b.B, b.T, m.cfg.HiddenSize, &m.acts
+	embeddingForward(a.emb, b.InputIDs, b.TokenTypes, m.wte.w, m.wpe.w, m.wtt.w, B, T, c)
+	layerNormForward(a.ln0, a.ln0Mean, a.ln0Rstd, a.emb, m.embLN.w, m.embLN.b, B*T, c, m.eps())
+	x := a.ln0
+	for l := range m.layers {
+		m.layerForward(l, x, b.Mask, B, T)
+		x = a.layers[l].ln2
+	}
+	mlm, mlmCorrect, mlmCount := m.mlmForward(x, b)
+	nsp, nspCorrect := m.nspForward(x, b)
+	return Losses{MLM: mlm, NSP: nsp, Total: mlm + nsp, MLMCorrect: mlmCorrect, NSPCorrect: nspCorrect,
+		MLMCount: mlmCount}, nil
+}
+
+func (m *Model) eps() float32 { return float32(m.cfg.LayerNormEps) }
+
+// layerForward runs encoder layer l on x [B,T,C]: self-attention, output
+// dense, residual and LayerNorm; feed-forward, residual and LayerNorm.
+func (m *Model) layerForward(l int, x []float32, mask []int32, B, T int) {
+	p, a := &m.layers[l], &m.acts.layers[l]
+	n, c, in := B*T, m.cfg.HiddenSize, m.cfg.IntermediateSize
+	p.q.forward(a.q, x, n)
+	p.k.forward(a.k, x, n)
+	p.v.forward(a.v, x, n)
+	attentionForward(a.ctx, a.probs, a.q, a.k, a.v, mask, B, T, c, m.cfg.NumAttentionHeads)
+	p.attnOut.forward(a.attnOut, a.ctx, n)
+	add(a.res1, a.attnOut, x, n*c)
+	layerNormForward(a.ln1, a.ln1Mean, a.ln1Rstd, a.res1, p.ln1.w, p.ln1.b, n, c, m.eps())
+	p.fc.forward(a.fc, a.ln1, n)
+	geluForward(a.fcGelu, a.fc, n*in)
+	p.ffnOut.forward(a.ffnOut, a.fcGelu, n)
+	add(a.res2, a.ffnOut, a.ln1, n*c)
+	layerNormForward(a.ln2, a.ln2Mean, a.ln2Rstd, a.res2, p.ln2.w, p.ln2.b, n, c, m.eps())
+}
+
+// mlmForward gathers the masked positions of the final hidden states h and
+// runs the MLM head on them: dense, GELU, LayerNorm, tied decoder, loss.
+func (m *Model) mlmForward(h []float32, b *Batch) (loss float32, correct, count int) {
+	a, c, p := &m.acts, m.cfg.HiddenSize, len(b.MaskedPos)
+	for i, pos := range b.MaskedPos {
+		copy(a.gathered[i*c:][:c], h[int(pos)*c:][:c])
+	}
+	m.transform.forward(a.mlmPre, a.gathered, p)
+	geluForward(a.mlmGelu, a.mlmPre, p*c)
+	tl := m.transformLN
+	layerNormForward(a.mlmLN, a.mlmMean, a.mlmRstd, a.mlmGelu, tl.w, tl.b, p, c, m.eps())
+	m.decoder.forward(a.mlmLogits, a.mlmLN, p)
+	v, vp := m.cfg.VocabSize, m.cfg.PaddedVocab()
+	loss = crossEntropy(a.dmlm, a.mlmLogits, b.MaskedIDs, p, v, vp)
+	correct, count = countCorrect(a.mlmLogits, b.MaskedIDs, p, v, vp)
+	return loss, correct, count
+}
+
+// nspForward runs the pooler (tanh of a dense layer on [CLS]) and the
+// next-sentence classifier on the final hidden states h.
+func (m *Model) nspForward(h []float32, b *Batch) (loss float32, correct int) {
+	a, c := &m.acts, m.cfg.HiddenSize
+	for i := range b.B {
+		copy(a.cls[i*c:][:c], h[i*b.T*c:][:c])
+	}
+	m.pooler.forward(a.poolPre, a.cls, b.B)
+	tanhForward(a.pooled, a.poolPre, b.B*c)
+	m.nsp.forward(a.nspLogits, a.pooled, b.B)
+	loss = crossEntropy(a.dnsp, a.nspLogits, b.NSPLabels, b.B, 2, 2)
+	correct, _ = countCorrect(a.nspLogits, b.NSPLabels, b.B, 2, 2)
+	return loss, correct
+}
+
+// Backward adds the gradient of the Total loss of the last Forward, which
+// must have been on the same batch b, to Grads.
+func (m *Model) Backward(b *Batch) {
+	B, T, c, a, s := b.B, b.T, m.cfg.HiddenSize, &m.acts, &m.grads
+	clear(s.dx[:B*T*c])
+	m.nspBackward(b)
+	m.mlmBackward(b)
+	for l := len(m.layers) - 1; l >= 0; l-- {
+		x := a.ln0
+		if l > 0 {
+			x = a.layers[l-1].ln2
+		}
+		m.layerBackward(l, x, B, T)
+	}
+	e := m.embLN
+	layerNormBackward(s.dres, e.dw, e.db, s.dx, a.emb, e.w, a.ln0Mean, a.ln0Rstd, B*T, c)
+	embeddingBackward(m.wte.dw, m.wpe.dw, m.wtt.dw, s.dres, b.InputIDs, b.TokenTypes, B, T, c)
+}
+
+// nspBackward adds the NSP head's gradient to the [CLS] rows of s.dx.
+func (m *Model) nspBackward(b *Batch) {
+	a, s, c := &m.acts, &m.grads, m.cfg.HiddenSize
+	m.nsp.backward(s.dpool, a.dnsp, a.pooled, b.B, false)
+	tanhBackward(s.dpool, s.dpool, a.pooled, b.B*c)
+	m.pooler.backward(s.dcls, s.dpool, a.cls, b.B, false)
+	for i := range b.B {
+		add(s.dx[i*b.T*c:][:c], s.dx[i*b.T*c:][:c], s.dcls[i*c:][:c], c)
+	}
+}
+
+// mlmBackward adds the MLM head's gradient to the masked rows of s.dx.
+func (m *Model) mlmBackward(b *Batch) {
+	a, s, c, p := &m.acts, &m.grads, m.cfg.HiddenSize, len(b.MaskedPos)
+	m.decoder.backward(s.dhead, a.dmlm, a.mlmLN, p, false)
+	tl := m.transformLN
+	layerNormBackward(s.dhead2, tl.dw, tl.db, s.dhead, a.mlmGelu, tl.w, a.mlmMean, a.mlmRstd, p, c)
+	geluBackward(s.dhead2, s.dhead2, a.mlmPre, p*c)
+	m.transform.backward(s.dhead, s.dhead2, a.gathered, p, false)
+	for i, pos := range b.MaskedPos {
+		row := s.dx[int(pos)*c:][:c]
+		add(row, row, s.dhead[i*c:][:c], c)
+	}
+}
+
+// layerBackward turns s.dx, the gradient of layer l's output, into the
+// gradient of its input x, adding the parameter gradients to Grads.
+func (m *Model) layerBackward(l int, x []float32, B, T int) {
+	p, a, s := &m.layers[l], &m.acts.layers[l], &m.grads
+	n, c, in := B*T, m.cfg.HiddenSize, m.cfg.IntermediateSize
+	layerNormBackward(s.dres, p.ln2.dw, p.ln2.db, s.dx, a.res2, p.ln2.w, a.ln2Mean, a.ln2Rstd, n, c)
+	p.ffnOut.backward(s.dfcGelu, s.dres, a.fcGelu, n, false)
+	geluBackward(s.dfc, s.dfcGelu, a.fc, n*in)
+	p.fc.backward(s.dln1, s.dfc, a.ln1, n, false)
+	add(s.dln1, s.dln1, s.dres, n*c) // the residual around the feed-forward block
+	layerNormBackward(s.dx, p.ln1.dw, p.ln1.db, s.dln1, a.res1, p.ln1.w, a.ln1Mean, a.ln1Rstd, n, c)
+	p.attnOut.backward(s.dctx, s.dx, a.ctx, n, false)
+	attentionBackward(s.dq, s.dk, s.dv, s.dctx, a.q, a.k, a.v, a.probs, B, T, c, m.cfg.NumAttentionHeads)
+	// s.dx holds the residual's share of the input gradient; the
+	// projections add theirs.
+	p.q.backward(s.dx, s.dq, x, n, true)
+	p.k.backward(s.dx, s.dk, x, n, true)
+	p.v.backward(s.dx, s.dv, x, n, true)
+}
+
+// forward computes out [n,out] = inp [n,in]·wᵀ + b.
+func (l *linear) forward(out, inp []float32, n int) {
+	gemm.Sgemm(false, true, n, l.out, l.in, 1, inp, l.in, l.w, l.in, 0, out, l.out)
+	for i := range n {
+		add(out[i*l.out:][:l.out], out[i*l.out:][:l.out], l.b, l.out)
+	}
+}
+
+// backward sets dinp [n,in] = dout·w (adds to it when accumulate is set)
+// and adds doutᵀ·inp to dw and the column sums of dout to db.
+func (l *linear) backward(dinp, dout, inp []float32, n int, accumulate bool) {
+	var beta float32
+	if accumulate {
+		beta = 1
+	}
+	gemm.Sgemm(false, false, n, l.in, l.out, 1, dout, l.out, l.w, l.in, beta, dinp, l.in)
+	gemm.Sgemm(true, false, l.out, l.in, n, 1, dout, l.out, inp, l.in, 1, l.dw, l.in)
+	for i := range n {
+		add(l.db, l.db, dout[i*l.out:][:l.out], l.out)
+	}
+}
+
+// add sets out = x + y for n values; out may alias either.
+func add(out, x, y []float32, n int) {
+	for i := range out[:n] {
+		out[i] = x[i] + y[i]
+	}
+}
+
+// countCorrect counts the rows of logits [n,vp] whose arg-max over the
+// first v columns is the target, and the rows not ignored.
+func countCorrect(logits []float32, targets []int32, n, v, vp int) (correct, count int) {
+	for i, tg := range targets[:n] {
+		if tg == ignoreIndex {
+			continue
+		}
+		count++
+		row, best := logits[i*vp:][:v], 0
+		for j, x := range row {
+			if x > row[best] {
+				best = j
+			}
+		}
+		if best == int(tg) {
+			correct++
+		}
+	}
+	return correct, count
+}
+
+// check reports a batch the model cannot run.
+func (m *Model) check(b *Batch) error {
+	cfg, bt := m.cfg, b.B*b.T
+	switch {
+	case b.B < 1 || b.T < 1 || b.B > m.maxB || b.T > m.maxT:
+		return fmt.Errorf("batch %d×%d: the model holds at most %d×%d", b.B, b.T, m.maxB, m.maxT)
+	case b.T > cfg.MaxPositionEmbeddings:
+		return fmt.Errorf("sequence length %d exceeds max_position_embeddings %d", b.T, cfg.MaxPositionEmbeddings)
+	case len(b.InputIDs) != bt || (b.TokenTypes != nil && len(b.TokenTypes) != bt) || (b.Mask != nil && len(b.Mask) != bt):
+		return fmt.Errorf("input ids, token types and mask must have B·T = %d entries", bt)
+	case len(b.MaskedPos) != len(b.MaskedIDs) || len(b.MaskedPos) > bt:
+		return fmt.Errorf("%d masked positions with %d target ids (at most %d)", len(b.MaskedPos), len(b.MaskedIDs), bt)
+	case len(b.NSPLabels) != b.B:
+		return fmt.Errorf("%d NSP labels for %d sequences", len(b.NSPLabels), b.B)
+	}
+	if err := inRange("input id", b.InputIDs, 0, cfg.VocabSize); err != nil {
+		return err
+	}
+	if err := inRange("token type", b.TokenTypes, 0, cfg.TypeVocabSize); err != nil {
+		return err
+	}
+	if err := inRange("masked position", b.MaskedPos, 0, bt); err != nil {
+		return err
+	}
+	if err := inRange("masked id", b.MaskedIDs, ignoreIndex, cfg.VocabSize); err != nil {
+		return err
+	}
+	return inRange("NSP label", b.NSPLabels, ignoreIndex, 2)
+}
+
+// inRange reports the first value of xs outside [lo, hi).
+func inRange(what string, xs []int32, lo, hi int) error {
+	for i, x := range xs {
+		if int(x) < lo || int(x) >= hi {
+			return fmt.Errorf("%s %d at index %d is outside [%d, %d)", what, x, i, lo, hi)
+		}
+	}
+	return nil
+}
