@@ -1,6 +1,10 @@
 package bert
 
-import "math"
+import (
+	"math"
+
+	"github.com/bertline/bertline/pkg/gemm"
+)
 
 // maskedScore is the additive bias of a padding key, as in BERT's extended
 // attention mask: (1 - mask) · -10000.
@@ -16,39 +20,33 @@ const maskedScore = -10000
 //
 // mask [B, T] holds 1 for a real token and 0 for padding; a nil mask
 // attends to every key. It caches probs [B, NH, T, T] for
-// attentionBackward; out and probs are overwritten.
+// attentionBackward; out and probs are overwritten. Each (sequence, head)
+// pair is two GEMMs on strided views of q, k and v, and the pairs are
+// spread over goroutines: each writes its own block of probs and out.
 func attentionForward(out, probs, q, k, v []float32, mask []int32, b, t, c, nh int) {
 	hs := c / nh
-	scale := 1 / math.Sqrt(float64(hs))
-	for bi := range b {
-		for h := range nh {
-			for i := range t {
-				qi := q[(bi*t+i)*c+h*hs:][:hs]
-				row := probs[((bi*nh+h)*t+i)*t:][:t]
-				for j := range t {
-					kj := k[(bi*t+j)*c+h*hs:][:hs]
-					var s float64
-					for d := range hs {
-						s += float64(qi[d]) * float64(kj[d])
+	scale := float32(1 / math.Sqrt(float64(hs)))
+	parallelFor(b*nh, 1, func(lo, hi int) {
+		for u := lo; u < hi; u++ {
+			bi, h := u/nh, u%nh
+			off := bi*t*c + h*hs // row 0 of this head in q, k, v, out
+			p := probs[u*t*t:][:t*t]
+			gemm.Sgemm(false, true, t, t, hs, scale, q[off:], c, k[off:], c, 0, p, t)
+			if mask != nil {
+				m := mask[bi*t:][:t]
+				for i := range t {
+					row := p[i*t:][:t]
+					for j, real := range m {
+						if real == 0 {
+							row[j] += maskedScore
+						}
 					}
-					s *= scale
-					if mask != nil && mask[bi*t+j] == 0 {
-						s += maskedScore
-					}
-					row[j] = float32(s)
-				}
-				softmaxForward(row, row, 1, t)
-				oi := out[(bi*t+i)*c+h*hs:][:hs]
-				for d := range hs {
-					var s float64
-					for j := range t {
-						s += float64(row[j]) * float64(v[(bi*t+j)*c+h*hs+d])
-					}
-					oi[d] = float32(s)
 				}
 			}
+			softmaxForward(p, p, t, t)
+			gemm.Sgemm(false, false, t, hs, t, 1, p, t, v[off:], c, 0, out[off:], c)
 		}
-	}
+	})
 }
 
 // attentionBackward takes dout [B, T, C] back through attentionForward,
@@ -58,41 +56,22 @@ func attentionForward(out, probs, q, k, v []float32, mask []int32, b, t, c, nh i
 //	dq = dscores·k/√HS,  dk = dscoresᵀ·q/√HS
 //
 // The mask is a constant, so it needs no gradient. dq, dk and dv [B, T, C]
-// are activation gradients and are overwritten (zeroed, then summed over
-// queries inside the call).
+// are activation gradients and are overwritten, each (sequence, head)
+// block by the one goroutine that owns it.
 func attentionBackward(dq, dk, dv, dout, q, k, v, probs []float32, b, t, c, nh int) {
 	hs := c / nh
 	scale := float32(1 / math.Sqrt(float64(hs)))
-	clear(dq[:b*t*c])
-	clear(dk[:b*t*c])
-	clear(dv[:b*t*c])
-	dscores := make([]float32, t) // one row of dprobs, then of dscores
-	for bi := range b {
-		for h := range nh {
-			for i := range t {
-				row := probs[((bi*nh+h)*t+i)*t:][:t]
-				doi := dout[(bi*t+i)*c+h*hs:][:hs]
-				for j := range t {
-					vj := v[(bi*t+j)*c+h*hs:][:hs]
-					dvj := dv[(bi*t+j)*c+h*hs:][:hs]
-					var s float64
-					for d := range hs {
-						s += float64(doi[d]) * float64(vj[d])
-						dvj[d] += row[j] * doi[d]
-					}
-					dscores[j] = float32(s)
-				}
-				softmaxBackward(dscores, dscores, row, 1, t)
-				qi, dqi := q[(bi*t+i)*c+h*hs:][:hs], dq[(bi*t+i)*c+h*hs:][:hs]
-				for j := range t {
-					g := dscores[j] * scale
-					kj, dkj := k[(bi*t+j)*c+h*hs:][:hs], dk[(bi*t+j)*c+h*hs:][:hs]
-					for d := range hs {
-						dqi[d] += g * kj[d]
-						dkj[d] += g * qi[d]
-					}
-				}
-			}
+	parallelFor(b*nh, 1, func(lo, hi int) {
+		ds := make([]float32, t*t) // dprobs, then dscores, of one pair
+		for u := lo; u < hi; u++ {
+			bi, h := u/nh, u%nh
+			off := bi*t*c + h*hs
+			p := probs[u*t*t:][:t*t]
+			gemm.Sgemm(false, true, t, t, hs, 1, dout[off:], c, v[off:], c, 0, ds, t)
+			gemm.Sgemm(true, false, t, hs, t, 1, p, t, dout[off:], c, 0, dv[off:], c)
+			softmaxBackward(ds, ds, p, t, t)
+			gemm.Sgemm(false, false, t, hs, t, scale, ds, t, k[off:], c, 0, dq[off:], c)
+			gemm.Sgemm(true, false, t, hs, t, scale, ds, t, q[off:], c, 0, dk[off:], c)
 		}
-	}
+	})
 }

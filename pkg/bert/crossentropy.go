@@ -33,31 +33,50 @@ func crossEntropy(dlogits, logits []float32, targets []int32, p, v, vp int) floa
 	if n == 0 {
 		return 0
 	}
+	rowLoss := make([]float64, p)
+	parallelFor(p, 4, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			rowLoss[i] = crossEntropyRow(dlogits, logits, targets, i, v, vp, n)
+		}
+	})
 	var loss float64
-	for i := range p {
-		tg := targets[i]
-		if tg == ignoreIndex {
-			continue
-		}
-		row := logits[i*vp:][:v]
-		maxv := float32(math.Inf(-1))
-		for _, x := range row {
-			maxv = max(maxv, x)
-		}
-		var sum float64
+	for _, l := range rowLoss {
+		loss += l
+	}
+	return float32(loss / float64(n))
+}
+
+// crossEntropyRow returns the loss of row i and, when dlogits is not nil,
+// writes its gradient; the exponentials are kept in the gradient row
+// between the sum and the division.
+func crossEntropyRow(dlogits, logits []float32, targets []int32, i, v, vp, n int) float64 {
+	tg := targets[i]
+	if tg == ignoreIndex {
+		return 0
+	}
+	row := logits[i*vp:][:v]
+	maxv := float32(math.Inf(-1))
+	for _, x := range row {
+		maxv = max(maxv, x)
+	}
+	var sum float64
+	if dlogits == nil {
 		for _, x := range row {
 			sum += math.Exp(float64(x - maxv))
 		}
-		// -log p[tg] = log Σ exp(x - max) - (x[tg] - max), without forming p.
-		loss += math.Log(sum) - float64(row[tg]-maxv)
-		if dlogits == nil {
-			continue
-		}
+	} else {
 		d := dlogits[i*vp:][:v]
 		for j, x := range row {
-			d[j] = float32(math.Exp(float64(x-maxv)) / sum / float64(n))
+			e := math.Exp(float64(x - maxv))
+			d[j] = float32(e)
+			sum += e
+		}
+		inv := 1 / (sum * float64(n))
+		for j := range d {
+			d[j] = float32(float64(d[j]) * inv)
 		}
 		d[tg] -= float32(1 / float64(n))
 	}
-	return float32(loss / float64(n))
+	// -log p[tg] = log Σ exp(x - max) - (x[tg] - max), without forming p.
+	return math.Log(sum) - float64(row[tg]-maxv)
 }

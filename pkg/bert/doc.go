@@ -19,4 +19,10 @@
 // so that checkpoints, gradients and optimizer state share one layout, as
 // llm.c does. Linear weights are stored [out, in], as PyTorch stores them,
 // so a checkpoint is copied, not transposed.
+//
+// Dense layers and attention run on pkg/gemm; the other kernels split their
+// rows over GOMAXPROCS goroutines so that each output is computed by one
+// goroutine in a fixed order: results do not depend on the thread count.
+// BenchmarkTrainStep and testdata/gen/bench_torch.py time a training step
+// here and in PyTorch (pipelines/bench-train.sh runs both).
 package bert

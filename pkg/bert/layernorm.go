@@ -11,7 +11,12 @@ import "math"
 // PyTorch's LayerNorm) for layerNormBackward. Sums run in float64; out,
 // mean and rstd are overwritten.
 func layerNormForward(out, mean, rstd, x, w, b []float32, n, c int, eps float32) {
-	for i := range n {
+	parallelRows(n, func(lo, hi int) { layerNormRows(out, mean, rstd, x, w, b, lo, hi, c, eps) })
+}
+
+// layerNormRows is layerNormForward on rows lo .. hi-1.
+func layerNormRows(out, mean, rstd, x, w, b []float32, lo, hi, c int, eps float32) {
+	for i := lo; i < hi; i++ {
 		row := x[i*c : (i+1)*c]
 		var m float64
 		for _, v := range row {

@@ -37,17 +37,17 @@ type Model struct {
 	Params *Params
 	Grads  []float32
 
-	cfg           Config
-	maxB, maxT    int
-	wte, wpe, wtt view
-	embLN         norm
-	layers        []layer
-	pooler, nsp   linear
-	transform     linear
-	transformLN   norm
-	decoder       linear // the word embeddings (tied) and cls.predictions.bias
-	acts          activations
-	grads         scratch
+	cfg              Config
+	maxB, maxT, maxP int
+	wte, wpe, wtt    view
+	embLN            norm
+	layers           []layer
+	pooler, nsp      linear
+	transform        linear
+	transformLN      norm
+	decoder          linear // the word embeddings (tied) and cls.predictions.bias
+	acts             activations
+	grads            scratch
 }
 
 // view is a parameter tensor and its gradient.
@@ -71,12 +71,12 @@ type layer struct {
 // layerActs are one encoder layer's activations; x is its input (the
 // previous layer's ln2, or the embedding LayerNorm).
 type layerActs struct {
-	q, k, v, ctx, attnOut, res1, ln1 []float32 // [B,T,C]
-	probs                            []float32 // [B,NH,T,T]
-	fc, fcGelu                       []float32 // [B,T,I]
-	ffnOut, res2, ln2                []float32 // [B,T,C]
-	ln1Mean, ln1Rstd                 []float32 // [B,T]
-	ln2Mean, ln2Rstd                 []float32 // [B,T]
+	q, k, v, ctx, res1, ln1 []float32 // [B,T,C]; res1 = attention output + x
+	probs                   []float32 // [B,NH,T,T]
+	fc, fcGelu              []float32 // [B,T,I]
+	res2, ln2               []float32 // [B,T,C]; res2 = feed-forward output + ln1
+	ln1Mean, ln1Rstd        []float32 // [B,T]
+	ln2Mean, ln2Rstd        []float32 // [B,T]
 }
 
 // activations are everything Forward keeps for Backward.
@@ -101,10 +101,16 @@ type scratch struct {
 }
 
 // NewModel allocates the gradients and the activations of p for batches of
-// up to maxB sequences of up to maxT tokens.
-func NewModel(p *Params, maxB, maxT int) *Model {
+// up to maxB sequences of up to maxT tokens, any number of them masked.
+func NewModel(p *Params, maxB, maxT int) *Model { return NewModelP(p, maxB, maxT, maxB*maxT) }
+
+// NewModelP is NewModel for batches of at most maxP masked positions: the
+// MLM head's buffers, [P,V] logits and their gradient above all, are sized
+// for maxP rows instead of maxB·maxT.
+func NewModelP(p *Params, maxB, maxT, maxP int) *Model {
 	cfg := p.Config
-	m := &Model{Params: p, Grads: make([]float32, len(p.Data)), cfg: cfg, maxB: maxB, maxT: maxT}
+	maxP = max(1, min(maxP, maxB*maxT))
+	m := &Model{Params: p, Grads: make([]float32, len(p.Data)), cfg: cfg, maxB: maxB, maxT: maxT, maxP: maxP}
 	c, in := cfg.HiddenSize, cfg.IntermediateSize
 	m.wte = m.view("bert.embeddings.word_embeddings.weight")
 	m.wpe = m.view("bert.embeddings.position_embeddings.weight")
@@ -148,28 +154,28 @@ func (m *Model) norm(prefix string) norm {
 	return norm{w: w.w, b: b.w, dw: w.dw, db: b.dw}
 }
 
-// allocate sizes the activations and scratch buffers for maxB×maxT tokens;
-// up to every token may be masked, so P ≤ maxB·maxT.
+// allocate sizes the activations and scratch buffers for maxB×maxT tokens
+// of which up to maxP are masked.
 func (m *Model) allocate() {
-	bt, b := m.maxB*m.maxT, m.maxB
+	bt, b, mp := m.maxB*m.maxT, m.maxB, m.maxP
 	c, in, nh, v := m.cfg.HiddenSize, m.cfg.IntermediateSize, m.cfg.NumAttentionHeads, m.cfg.PaddedVocab()
 	f := func(n int) []float32 { return make([]float32, n) }
 	a := &m.acts
 	a.emb, a.ln0, a.ln0Mean, a.ln0Rstd = f(bt*c), f(bt*c), f(bt), f(bt)
 	for range m.layers {
 		a.layers = append(a.layers, layerActs{
-			q: f(bt * c), k: f(bt * c), v: f(bt * c), ctx: f(bt * c), attnOut: f(bt * c), res1: f(bt * c),
+			q: f(bt * c), k: f(bt * c), v: f(bt * c), ctx: f(bt * c), res1: f(bt * c),
 			ln1: f(bt * c), probs: f(b * nh * m.maxT * m.maxT), fc: f(bt * in), fcGelu: f(bt * in),
-			ffnOut: f(bt * c), res2: f(bt * c), ln2: f(bt * c),
+			res2: f(bt * c), ln2: f(bt * c),
 			ln1Mean: f(bt), ln1Rstd: f(bt), ln2Mean: f(bt), ln2Rstd: f(bt),
 		})
 	}
 	a.cls, a.poolPre, a.pooled, a.nspLogits, a.dnsp = f(b*c), f(b*c), f(b*c), f(b*2), f(b*2)
-	a.gathered, a.mlmPre, a.mlmGelu, a.mlmLN = f(bt*c), f(bt*c), f(bt*c), f(bt*c)
-	a.mlmMean, a.mlmRstd, a.mlmLogits, a.dmlm = f(bt), f(bt), f(bt*v), f(bt*v)
+	a.gathered, a.mlmPre, a.mlmGelu, a.mlmLN = f(mp*c), f(mp*c), f(mp*c), f(mp*c)
+	a.mlmMean, a.mlmRstd, a.mlmLogits, a.dmlm = f(mp), f(mp), f(mp*v), f(mp*v)
 	s := &m.grads
 	s.dx, s.dres, s.dln1, s.dctx, s.dq, s.dk, s.dv = f(bt*c), f(bt*c), f(bt*c), f(bt*c), f(bt*c), f(bt*c), f(bt*c)
-	s.dfc, s.dfcGelu, s.dpool, s.dcls, s.dhead, s.dhead2 = f(bt*in), f(bt*in), f(b*c), f(b*c), f(bt*c), f(bt*c)
+	s.dfc, s.dfcGelu, s.dpool, s.dcls, s.dhead, s.dhead2 = f(bt*in), f(bt*in), f(b*c), f(b*c), f(mp*c), f(mp*c)
 }
 
 // ZeroGrad clears Grads.
@@ -208,13 +214,13 @@ func (m *Model) layerForward(l int, x []float32, mask []int32, B, T int) {
 	p.k.forward(a.k, x, n)
 	p.v.forward(a.v, x, n)
 	attentionForward(a.ctx, a.probs, a.q, a.k, a.v, mask, B, T, c, m.cfg.NumAttentionHeads)
-	p.attnOut.forward(a.attnOut, a.ctx, n)
-	add(a.res1, a.attnOut, x, n*c)
+	p.attnOut.forward(a.res1, a.ctx, n)
+	add(a.res1, a.res1, x, n*c)
 	layerNormForward(a.ln1, a.ln1Mean, a.ln1Rstd, a.res1, p.ln1.w, p.ln1.b, n, c, m.eps())
 	p.fc.forward(a.fc, a.ln1, n)
 	geluForward(a.fcGelu, a.fc, n*in)
-	p.ffnOut.forward(a.ffnOut, a.fcGelu, n)
-	add(a.res2, a.ffnOut, a.ln1, n*c)
+	p.ffnOut.forward(a.res2, a.fcGelu, n)
+	add(a.res2, a.res2, a.ln1, n*c)
 	layerNormForward(a.ln2, a.ln2Mean, a.ln2Rstd, a.res2, p.ln2.w, p.ln2.b, n, c, m.eps())
 }
 
@@ -287,7 +293,7 @@ func (m *Model) mlmBackward(b *Batch) {
 	m.decoder.backward(s.dhead, a.dmlm, a.mlmLN, p, false)
 	tl := m.transformLN
 	layerNormBackward(s.dhead2, tl.dw, tl.db, s.dhead, a.mlmGelu, tl.w, a.mlmMean, a.mlmRstd, p, c)
-	geluBackward(s.dhead2, s.dhead2, a.mlmPre, p*c)
+	geluBackward(s.dhead2, s.dhead2, a.mlmPre, a.mlmGelu, p*c)
 	m.transform.backward(s.dhead, s.dhead2, a.gathered, p, false)
 	for i, pos := range b.MaskedPos {
 		row := s.dx[int(pos)*c:][:c]
@@ -302,7 +308,7 @@ func (m *Model) layerBackward(l int, x []float32, B, T int) {
 	n, c, in := B*T, m.cfg.HiddenSize, m.cfg.IntermediateSize
 	layerNormBackward(s.dres, p.ln2.dw, p.ln2.db, s.dx, a.res2, p.ln2.w, a.ln2Mean, a.ln2Rstd, n, c)
 	p.ffnOut.backward(s.dfcGelu, s.dres, a.fcGelu, n, false)
-	geluBackward(s.dfc, s.dfcGelu, a.fc, n*in)
+	geluBackward(s.dfc, s.dfcGelu, a.fc, a.fcGelu, n*in)
 	p.fc.backward(s.dln1, s.dfc, a.ln1, n, false)
 	add(s.dln1, s.dln1, s.dres, n*c) // the residual around the feed-forward block
 	layerNormBackward(s.dx, p.ln1.dw, p.ln1.db, s.dln1, a.res1, p.ln1.w, a.ln1Mean, a.ln1Rstd, n, c)
@@ -318,9 +324,14 @@ func (m *Model) layerBackward(l int, x []float32, B, T int) {
 // forward computes out [n,out] = inp [n,in]·wᵀ + b.
 func (l *linear) forward(out, inp []float32, n int) {
 	gemm.Sgemm(false, true, n, l.out, l.in, 1, inp, l.in, l.w, l.in, 0, out, l.out)
-	for i := range n {
-		add(out[i*l.out:][:l.out], out[i*l.out:][:l.out], l.b, l.out)
-	}
+	parallelRows(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			row := out[i*l.out:][:l.out]
+			for j, b := range l.b[:l.out] {
+				row[j] += b
+			}
+		}
+	})
 }
 
 // backward sets dinp [n,in] = dout·w (adds to it when accumulate is set)
@@ -332,16 +343,24 @@ func (l *linear) backward(dinp, dout, inp []float32, n int, accumulate bool) {
 	}
 	gemm.Sgemm(false, false, n, l.in, l.out, 1, dout, l.out, l.w, l.in, beta, dinp, l.in)
 	gemm.Sgemm(true, false, l.out, l.in, n, 1, dout, l.out, inp, l.in, 1, l.dw, l.in)
-	for i := range n {
-		add(l.db, l.db, dout[i*l.out:][:l.out], l.out)
-	}
+	// Each goroutine sums its own columns over all rows, in row order.
+	parallelFor(l.out, 64, func(lo, hi int) {
+		db := l.db[lo:hi]
+		for i := range n {
+			for j, g := range dout[i*l.out+lo : i*l.out+hi] {
+				db[j] += g
+			}
+		}
+	})
 }
 
 // add sets out = x + y for n values; out may alias either.
 func add(out, x, y []float32, n int) {
-	for i := range out[:n] {
-		out[i] = x[i] + y[i]
-	}
+	parallelFor(n, 1<<15, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			out[i] = x[i] + y[i]
+		}
+	})
 }
 
 // countCorrect counts the rows of logits [n,vp] whose arg-max over the
@@ -375,8 +394,8 @@ func (m *Model) check(b *Batch) error {
 		return fmt.Errorf("sequence length %d exceeds max_position_embeddings %d", b.T, cfg.MaxPositionEmbeddings)
 	case len(b.InputIDs) != bt || (b.TokenTypes != nil && len(b.TokenTypes) != bt) || (b.Mask != nil && len(b.Mask) != bt):
 		return fmt.Errorf("input ids, token types and mask must have B·T = %d entries", bt)
-	case len(b.MaskedPos) != len(b.MaskedIDs) || len(b.MaskedPos) > bt:
-		return fmt.Errorf("%d masked positions with %d target ids (at most %d)", len(b.MaskedPos), len(b.MaskedIDs), bt)
+	case len(b.MaskedPos) != len(b.MaskedIDs) || len(b.MaskedPos) > min(bt, m.maxP):
+		return fmt.Errorf("%d masked positions with %d target ids (at most %d)", len(b.MaskedPos), len(b.MaskedIDs), min(bt, m.maxP))
 	case len(b.NSPLabels) != b.B:
 		return fmt.Errorf("%d NSP labels for %d sequences", len(b.NSPLabels), b.B)
 	}

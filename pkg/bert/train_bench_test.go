@@ -1,0 +1,73 @@
+package bert
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/bertline/bertline/pkg/optim"
+)
+
+// BenchmarkTrainStep times one training step (Forward, Backward and an
+// AdamW update over Params.Data) as bench_torch.py times PyTorch's: mini at
+// B=32 and base at B=8, T=128, 20 masked positions per sequence, a 30522
+// token vocabulary. pipelines/bench-train.sh runs both side by side.
+func BenchmarkTrainStep(bm *testing.B) {
+	for _, c := range []struct {
+		preset string
+		b      int
+	}{{"mini", 32}, {"base", 8}} {
+		bm.Run(fmt.Sprintf("%s/B=%d", c.preset, c.b), func(bm *testing.B) {
+			benchTrainStep(bm, c.preset, c.b, 128, 20)
+		})
+	}
+}
+
+func benchTrainStep(bm *testing.B, preset string, B, T, perSeq int) {
+	cfg, err := Preset(preset, 30522)
+	if err != nil {
+		bm.Fatal(err)
+	}
+	p, err := NewParams(cfg, 1)
+	if err != nil {
+		bm.Fatal(err)
+	}
+	m := NewModelP(p, B, T, B*perSeq)
+	rng := rand.New(rand.NewPCG(1, 2))
+	b := &Batch{B: B, T: T, InputIDs: make([]int32, B*T), TokenTypes: make([]int32, B*T),
+		Mask: make([]int32, B*T), NSPLabels: make([]int32, B)}
+	for i := range b.InputIDs {
+		b.InputIDs[i] = int32(5 + rng.IntN(cfg.VocabSize-5))
+		b.Mask[i] = 1
+		if i%T >= T/2 {
+			b.TokenTypes[i] = 1
+		}
+	}
+	for s := range B {
+		b.NSPLabels[s] = int32(rng.IntN(2))
+		for j := range perSeq {
+			b.MaskedPos = append(b.MaskedPos, int32(s*T+1+j*(T-2)/perSeq))
+			b.MaskedIDs = append(b.MaskedIDs, int32(5+rng.IntN(cfg.VocabSize-5)))
+		}
+	}
+	var groups []optim.Group
+	for _, t := range p.Tensors {
+		groups = append(groups, optim.Group{Offset: t.Offset, Size: t.Size, Decay: t.Decay})
+	}
+	st := optim.NewState(len(p.Data))
+	step := func() {
+		m.ZeroGrad()
+		if _, err := m.Forward(b); err != nil {
+			bm.Fatal(err)
+		}
+		m.Backward(b)
+		if err := optim.DefaultAdamW.Step(p.Data, m.Grads, st, groups, 1e-4); err != nil {
+			bm.Fatal(err)
+		}
+	}
+	step() // first touch of every buffer
+	for bm.Loop() {
+		step()
+	}
+	bm.ReportMetric(float64(B)*float64(bm.N)/bm.Elapsed().Seconds(), "seq/s")
+}
