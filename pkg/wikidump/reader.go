@@ -215,60 +215,46 @@ func (r *Reader) readPage() (*Page, error) {
 	}
 	p := &Page{}
 	sawNS, redirect := false, false
-	for {
-		tok, err := r.next()
-		if err != nil {
-			return nil, err
+	err := r.children(&pageElement, func() (err error) {
+		switch string(r.tag) {
+		case "title":
+			r.scratch, err = r.readLeaf(r.scratch[:0], "title")
+			p.Title = string(r.scratch)
+			r.title = p.Title
+		case "ns":
+			var ns int64
+			ns, err = r.readNumber("ns", true)
+			p.NS, sawNS = int(ns), true
+		case "id":
+			p.ID, err = r.readNumber("id", false)
+		case "redirect":
+			redirect = true
+			p.Redirect, _, err = r.attr("title")
+			if err == nil {
+				err = r.skipElement()
+			}
+		case "revision":
+			err = r.readRevision(p)
+		default:
+			err = r.skipElement() // <restrictions>, <upload>, <discussionthreadinginfo>, ...
 		}
-		switch tok {
-		case tokEOF:
-			return nil, r.errEOF("<page>")
-		case tokText:
-			err = r.skipSpace("inside <page>")
-		case tokEnd:
-			if string(r.tag) != "page" {
-				return nil, r.malformed(r.tagOff, "</%s> closes <page>", printable(r.tag))
-			}
-			if p.Title == "" {
-				return nil, r.syntax(start, ErrNoTitle)
-			}
-			if !sawNS {
-				p.NS = r.nsOf(p.Title)
-			}
-			p.Text = r.text
-			if redirect && p.Redirect == "" {
-				p.Redirect = redirectTarget(p.Text)
-			}
-			r.title = ""
-			return p, nil
-		case tokStart:
-			switch string(r.tag) {
-			case "title":
-				r.scratch, err = r.readLeaf(r.scratch[:0], "title")
-				p.Title = string(r.scratch)
-				r.title = p.Title
-			case "ns":
-				var ns int64
-				ns, err = r.readNumber("ns", true)
-				p.NS, sawNS = int(ns), true
-			case "id":
-				p.ID, err = r.readNumber("id", false)
-			case "redirect":
-				redirect = true
-				p.Redirect, _, err = r.attr("title")
-				if err == nil {
-					err = r.skipElement()
-				}
-			case "revision":
-				err = r.readRevision(p)
-			default:
-				err = r.skipElement() // <restrictions>, <upload>, <discussionthreadinginfo>, ...
-			}
-		}
-		if err != nil {
-			return nil, err
-		}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	if p.Title == "" {
+		return nil, r.syntax(start, ErrNoTitle)
+	}
+	if !sawNS {
+		p.NS = r.nsOf(p.Title)
+	}
+	p.Text = r.text
+	if redirect && p.Redirect == "" {
+		p.Redirect = redirectTarget(p.Text)
+	}
+	r.title = ""
+	return p, nil
 }
 
 // readRevision reads the revision whose start tag was just read into p,
@@ -279,35 +265,17 @@ func (r *Reader) readRevision(p *Page) error {
 	if r.selfClose {
 		return nil
 	}
-	for {
-		tok, err := r.next()
-		if err != nil {
-			return err
+	return r.children(&revisionElement, func() (err error) {
+		switch string(r.tag) {
+		case "id":
+			p.RevisionID, err = r.readNumber("id", false)
+		case "text":
+			r.text, err = r.readLeaf(r.text[:0], "text") // empty for <text deleted="deleted"/>
+		default:
+			err = r.skipElement() // <contributor> (which has an <id> of its own), <comment>, ...
 		}
-		switch tok {
-		case tokEOF:
-			return r.errEOF("<revision>")
-		case tokText:
-			err = r.skipSpace("inside <revision>")
-		case tokEnd:
-			if string(r.tag) != "revision" {
-				return r.malformed(r.tagOff, "</%s> closes <revision>", printable(r.tag))
-			}
-			return nil
-		case tokStart:
-			switch string(r.tag) {
-			case "id":
-				p.RevisionID, err = r.readNumber("id", false)
-			case "text":
-				r.text, err = r.readLeaf(r.text[:0], "text") // empty for <text deleted="deleted"/>
-			default:
-				err = r.skipElement() // <contributor> (which has an <id> of its own), <comment>, ...
-			}
-		}
-		if err != nil {
-			return err
-		}
-	}
+		return err
+	})
 }
 
 // readNumber reads the decimal content of the element whose start tag was
@@ -356,27 +324,8 @@ func parseNumber(b []byte, signed bool) (int64, bool) {
 // readSiteInfo reads the <siteinfo> whose start tag was just read.
 func (r *Reader) readSiteInfo() error {
 	s := &SiteInfo{Namespaces: map[int]string{}}
-	if r.selfClose {
-		r.setSite(s)
-		return nil
-	}
-	for {
-		tok, err := r.next()
-		if err != nil {
-			return err
-		}
-		switch tok {
-		case tokEOF:
-			return r.errEOF("<siteinfo>")
-		case tokText:
-			err = r.skipSpace("inside <siteinfo>")
-		case tokEnd:
-			if string(r.tag) != "siteinfo" {
-				return r.malformed(r.tagOff, "</%s> closes <siteinfo>", printable(r.tag))
-			}
-			r.setSite(s)
-			return nil
-		case tokStart:
+	if !r.selfClose {
+		err := r.children(&siteInfoElement, func() (err error) {
 			switch string(r.tag) {
 			case "sitename":
 				s.SiteName, err = r.readString("sitename")
@@ -389,11 +338,14 @@ func (r *Reader) readSiteInfo() error {
 			default:
 				err = r.skipElement() // <generator>, <case>, ...
 			}
-		}
+			return err
+		})
 		if err != nil {
 			return err
 		}
 	}
+	r.setSite(s)
+	return nil
 }
 
 // readNamespaces reads <namespace key="N">Prefix</namespace> elements into
@@ -402,6 +354,40 @@ func (r *Reader) readNamespaces(s *SiteInfo) error {
 	if r.selfClose {
 		return nil
 	}
+	return r.children(&namespacesElement, func() error {
+		if string(r.tag) != "namespace" {
+			return r.skipElement()
+		}
+		off := r.tagOff
+		key, _, err := r.attr("key")
+		if err != nil {
+			return err
+		}
+		k, ok := parseNumber([]byte(key), true)
+		if !ok {
+			return r.syntax(off, fmt.Errorf("<namespace key=%q>: %w", key, ErrBadNumber))
+		}
+		name, err := r.readString("namespace")
+		s.Namespaces[int(k)] = name
+		return err
+	})
+}
+
+// element names a container element and the phrases its errors use,
+// spelled out once so that the loop over its children allocates nothing.
+type element struct{ name, open, inside string }
+
+var (
+	pageElement       = element{"page", "<page>", "inside <page>"}
+	revisionElement   = element{"revision", "<revision>", "inside <revision>"}
+	siteInfoElement   = element{"siteinfo", "<siteinfo>", "inside <siteinfo>"}
+	namespacesElement = element{"namespaces", "<namespaces>", "inside <namespaces>"}
+)
+
+// children reads the content of the element e whose (not self-closing)
+// start tag was just read, up to its end tag: white space between children,
+// and each child's start tag handed to child, which reads that child whole.
+func (r *Reader) children(e *element, child func() error) error {
 	for {
 		tok, err := r.next()
 		if err != nil {
@@ -409,31 +395,16 @@ func (r *Reader) readNamespaces(s *SiteInfo) error {
 		}
 		switch tok {
 		case tokEOF:
-			return r.errEOF("<namespaces>")
+			return r.errEOF(e.open)
 		case tokText:
-			err = r.skipSpace("inside <namespaces>")
+			err = r.skipSpace(e.inside)
 		case tokEnd:
-			if string(r.tag) != "namespaces" {
-				return r.malformed(r.tagOff, "</%s> closes <namespaces>", printable(r.tag))
+			if string(r.tag) != e.name {
+				return r.malformed(r.tagOff, "</%s> closes %s", printable(r.tag), e.open)
 			}
 			return nil
 		case tokStart:
-			if string(r.tag) != "namespace" {
-				err = r.skipElement()
-				break
-			}
-			off := r.tagOff
-			var key string
-			if key, _, err = r.attr("key"); err != nil {
-				return err
-			}
-			k, ok := parseNumber([]byte(key), true)
-			if !ok {
-				return r.syntax(off, fmt.Errorf("<namespace key=%q>: %w", key, ErrBadNumber))
-			}
-			var name string
-			name, err = r.readString("namespace")
-			s.Namespaces[int(k)] = name
+			err = child()
 		}
 		if err != nil {
 			return err
