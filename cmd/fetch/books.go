@@ -71,7 +71,7 @@ func runBooks(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cli.Usagef("--books-per-part must be positive")
 	}
 	params := booksParams{BooksPerPart: *perPart, TextColumn: *textCol, TitleColumn: *titleCol, MaxExtract: *maxExtract}
-	if corpus.Complete(*out, booksStage, params) {
+	if manifest.Complete(*out, booksStage, params) {
 		slog.Info("output is complete, nothing to do", "out", *out)
 		return manifest.FinishWork(*out)
 	}

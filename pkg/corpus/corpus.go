@@ -248,33 +248,6 @@ func Finalize(dir string, n int, m *manifest.Manifest) (bool, error) {
 	return true, manifest.FinishWork(dir)
 }
 
-// Complete reports whether dir holds a finished, intact corpus whose
-// manifest was made by the given stage with the same parameters, so that a
-// rerun can skip the work.
-func Complete(dir, stage string, params any) bool {
-	m, err := manifest.Read(dir)
-	if err != nil || m.Stage != stage {
-		return false
-	}
-	have, err1 := canonicalJSON(m.Params)
-	want, err2 := canonicalJSON(params)
-	return err1 == nil && err2 == nil && bytes.Equal(have, want) && manifest.Verify(dir, m) == nil
-}
-
-// canonicalJSON encodes v as a generic JSON value, so that a struct and the
-// map decoded from its encoding compare equal.
-func canonicalJSON(v any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var generic any
-	if err := json.Unmarshal(b, &generic); err != nil {
-		return nil, err
-	}
-	return json.Marshal(generic)
-}
-
 type countWriter struct{ n *int64 }
 
 func (c countWriter) Write(p []byte) (int, error) { *c.n += int64(len(p)); return len(p), nil }

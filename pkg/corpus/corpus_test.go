@@ -102,7 +102,7 @@ func TestPartsDocumentsAndManifest(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, workDir)); !os.IsNotExist(err) {
 		t.Errorf(".work left behind: %v", err)
 	}
-	if !Complete(dir, "test", map[string]int{"x": 1}) || Complete(dir, "test", map[string]int{"x": 2}) {
+	if !manifest.Complete(dir, "test", map[string]int{"x": 1}) || manifest.Complete(dir, "test", map[string]int{"x": 2}) {
 		t.Error("Complete does not compare parameters")
 	}
 	var seen []string

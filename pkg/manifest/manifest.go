@@ -164,3 +164,30 @@ func FinishWork(out string) error {
 	}
 	return nil
 }
+
+// Complete reports whether dir holds a finished, intact output whose
+// manifest was made by the given stage with the same parameters, so that a
+// rerun can skip the work.
+func Complete(dir, stage string, params any) bool {
+	m, err := Read(dir)
+	if err != nil || m.Stage != stage {
+		return false
+	}
+	have, err1 := canonicalJSON(m.Params)
+	want, err2 := canonicalJSON(params)
+	return err1 == nil && err2 == nil && bytes.Equal(have, want) && Verify(dir, m) == nil
+}
+
+// canonicalJSON encodes v as a generic JSON value, so that a struct and the
+// map decoded from its encoding compare equal.
+func canonicalJSON(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var generic any
+	if err := json.Unmarshal(b, &generic); err != nil {
+		return nil, err
+	}
+	return json.Marshal(generic)
+}

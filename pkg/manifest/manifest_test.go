@@ -85,3 +85,27 @@ func TestPrepareWork(t *testing.T) {
 		t.Fatalf("other parameters: %v", err)
 	}
 }
+
+func TestComplete(t *testing.T) {
+	dir := t.TempDir()
+	type params struct {
+		Size int    `json:"size"`
+		Mode string `json:"mode"`
+	}
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("abc"), 0o644)
+	f, _ := Describe(filepath.Join(dir, "a.txt"), "a.txt")
+	if Complete(dir, "s", params{1, "x"}) {
+		t.Fatal("complete without a manifest")
+	}
+	Write(dir, &Manifest{Stage: "s", Params: params{1, "x"}, Outputs: []File{f}})
+	if !Complete(dir, "s", params{1, "x"}) {
+		t.Error("same stage and parameters not recognised")
+	}
+	if Complete(dir, "s", params{2, "x"}) || Complete(dir, "other", params{1, "x"}) {
+		t.Error("other parameters or stage accepted")
+	}
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("abd"), 0o644)
+	if Complete(dir, "s", params{1, "x"}) {
+		t.Error("altered output accepted")
+	}
+}

@@ -248,7 +248,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 		p.BlockDocs = int(min(total, math.MaxInt32))
 	}
 	st := new(Stats)
-	if complete(cfg.Out, p) {
+	if manifest.Complete(cfg.Out, Stage, p) {
 		slog.Info("output is complete, nothing to do", "out", cfg.Out)
 		st.Finalized = true
 		return st, manifest.FinishWork(cfg.Out)
@@ -278,20 +278,6 @@ func compatOf(c string) wordpiece.Compat {
 		return wordpiece.Google
 	}
 	return wordpiece.HuggingFace
-}
-
-// complete reports whether out already holds this run's finished shards.
-func complete(out string, p *Params) bool {
-	m, err := manifest.Read(out)
-	if err != nil || m.Stage != Stage {
-		return false
-	}
-	have, _ := json.Marshal(m.Params)
-	var generic Params
-	if json.Unmarshal(have, &generic) != nil || generic != *p {
-		return false
-	}
-	return manifest.Verify(out, m) == nil
 }
 
 // block is the text of one block, on its way to a worker.

@@ -94,7 +94,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 		return nil, err
 	}
 	st := new(Stats)
-	if corpus.Complete(cfg.Out, Stage, cfg.Params) {
+	if manifest.Complete(cfg.Out, Stage, cfg.Params) {
 		slog.Info("output is complete, nothing to do", "out", cfg.Out)
 		st.Finalized = true
 		return st, manifest.FinishWork(cfg.Out)
