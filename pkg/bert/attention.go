@@ -16,17 +16,27 @@ const maskedScore = -10000
 //
 //	scores = q·kᵀ/√HS + (1 - mask)·-10000   [B, NH, T, T]
 //	probs  = softmax over keys (the last axis)
-//	out    = probs·v, heads side by side     [B, T, C]
+//	out    = dropout(probs)·v, heads side by side   [B, T, C]
 //
 // mask [B, T] holds 1 for a real token and 0 for padding; a nil mask
-// attends to every key. It caches probs [B, NH, T, T] for
-// attentionBackward; out and probs are overwritten. Each (sequence, head)
-// pair is two GEMMs on strided views of q, k and v, and the pairs are
-// spread over goroutines: each writes its own block of probs and out.
-func attentionForward(out, probs, q, k, v []float32, mask []int32, b, t, c, nh int) {
+// attends to every key. keep, when not nil, is the dropout mask of probs
+// ([B, NH, T, T] bits, bit i of the flat index, drawn by dropoutDraw with
+// probability pdrop): the product uses probs·scale where kept and 0 where
+// dropped, as HuggingFace's BertSelfAttention in training mode. It caches
+// probs [B, NH, T, T], before dropout, for attentionBackward, which
+// recomputes the dropped ones from probs and keep: the mask costs a 32nd
+// of the probabilities' memory. out and probs are overwritten. Each
+// (sequence, head) pair is two GEMMs on strided views of q, k and v, and
+// the pairs are spread over goroutines: each writes its own block of probs
+// and out.
+func attentionForward(out, probs, q, k, v []float32, mask []int32, keep []uint32, pdrop float32, b, t, c, nh int) {
 	hs := c / nh
 	scale := float32(1 / math.Sqrt(float64(hs)))
 	parallelFor(b*nh, 1, func(lo, hi int) {
+		var dropped []float32 // the probabilities after dropout, of one pair
+		if keep != nil {
+			dropped = make([]float32, t*t)
+		}
 		for u := lo; u < hi; u++ {
 			bi, h := u/nh, u%nh
 			off := bi*t*c + h*hs // row 0 of this head in q, k, v, out
@@ -44,31 +54,48 @@ func attentionForward(out, probs, q, k, v []float32, mask []int32, b, t, c, nh i
 				}
 			}
 			softmaxForward(p, p, t, t)
-			gemm.Sgemm(false, false, t, hs, t, 1, p, t, v[off:], c, 0, out[off:], c)
+			pv := p
+			if keep != nil {
+				dropoutApply(dropped, p, keep, u*t*t, pdrop)
+				pv = dropped
+			}
+			gemm.Sgemm(false, false, t, hs, t, 1, pv, t, v[off:], c, 0, out[off:], c)
 		}
 	})
 }
 
 // attentionBackward takes dout [B, T, C] back through attentionForward,
-// using the probs [B, NH, T, T] it cached:
+// using the probs [B, NH, T, T] it cached and its dropout mask keep (nil
+// when it had none, as in attentionForward); with d = dropout(probs):
 //
-//	dv = probsᵀ·dout,  dscores = softmax'(probs)·(dout·vᵀ),
+//	dv = dᵀ·dout,  dprobs = dropout(dout·vᵀ),
+//	dscores = softmax'(probs)·dprobs,
 //	dq = dscores·k/√HS,  dk = dscoresᵀ·q/√HS
 //
 // The mask is a constant, so it needs no gradient. dq, dk and dv [B, T, C]
 // are activation gradients and are overwritten, each (sequence, head)
 // block by the one goroutine that owns it.
-func attentionBackward(dq, dk, dv, dout, q, k, v, probs []float32, b, t, c, nh int) {
+func attentionBackward(dq, dk, dv, dout, q, k, v, probs []float32, keep []uint32, pdrop float32, b, t, c, nh int) {
 	hs := c / nh
 	scale := float32(1 / math.Sqrt(float64(hs)))
 	parallelFor(b*nh, 1, func(lo, hi int) {
 		ds := make([]float32, t*t) // dprobs, then dscores, of one pair
+		var dropped []float32
+		if keep != nil {
+			dropped = make([]float32, t*t)
+		}
 		for u := lo; u < hi; u++ {
 			bi, h := u/nh, u%nh
 			off := bi*t*c + h*hs
 			p := probs[u*t*t:][:t*t]
 			gemm.Sgemm(false, true, t, t, hs, 1, dout[off:], c, v[off:], c, 0, ds, t)
-			gemm.Sgemm(true, false, t, hs, t, 1, p, t, dout[off:], c, 0, dv[off:], c)
+			pv := p
+			if keep != nil {
+				dropoutApply(dropped, p, keep, u*t*t, pdrop)
+				dropoutApply(ds, ds, keep, u*t*t, pdrop)
+				pv = dropped
+			}
+			gemm.Sgemm(true, false, t, hs, t, 1, pv, t, dout[off:], c, 0, dv[off:], c)
 			softmaxBackward(ds, ds, p, t, t)
 			gemm.Sgemm(false, false, t, hs, t, scale, ds, t, k[off:], c, 0, dq[off:], c)
 			gemm.Sgemm(true, false, t, hs, t, scale, ds, t, q[off:], c, 0, dk[off:], c)

@@ -7,6 +7,14 @@
 //	  → Forward → Losses{MLM, NSP, Total, ...}
 //	  → Backward → Model.Grads += ∂Total/∂Params.Data
 //
+// Model.Dropout switches on BERT's dropout for training (its zero value,
+// none, is evaluation). Its masks are not drawn from a random stream but
+// computed by Philox4x32-10 from (seed, step, site, element index), so
+// they do not depend on the thread count, a repeated Forward of the same
+// step sees the same masks (which is what the gradient checks rely on),
+// and a GPU kernel can reproduce them bit for bit. Backward takes back the
+// masks of the last Forward.
+//
 // Dimension legend, used by every doc comment of the package:
 //
 //	B  batch size            T  sequence length       C  hidden size

@@ -2,6 +2,7 @@ package bert
 
 import (
 	"math"
+	"math/bits"
 	"sync"
 
 	"github.com/bertline/bertline/pkg/gemm"
@@ -79,31 +80,110 @@ func dropoutForward(out []float32, mask []uint32, x []float32, n int, p float32,
 // multiple of 32 and hi a multiple of 32 or the tensor's end, so that the
 // range owns the mask words it writes.
 func dropoutForwardRange(out []float32, mask []uint32, x []float32, lo, hi int, p float32, seed, step uint64, site dropoutSite) {
-	keep := dropoutThreshold(p)
-	factor := [2]float32{0, 1 / (1 - p)}
-	key := [2]uint32{uint32(seed), uint32(seed >> 32)}
-	ctr := [4]uint32{0, uint32(site), uint32(step), uint32(step >> 32)}
+	dropoutDrawRange(mask, lo, hi, p, seed, step, site)
+	dropoutApply(out[lo:hi], x[lo:hi], mask, lo, p)
+}
+
+// dropoutApply sets out[i] = x[i]·factor, the factor 0 or 1/(1−p) of bit
+// first+i of mask, for the len(x) elements of a block that starts at flat
+// index first of its tensor: dropoutForward with a mask already drawn, or
+// dropoutBackward. out may be x.
+func dropoutApply(out, x []float32, mask []uint32, first int, p float32) {
+	factor := dropoutFactors(p)
+	out = out[:len(x)]
+	for i, xi := range x {
+		g := first + i
+		out[i] = xi * factor[mask[g>>5]>>(g&31)&1]
+	}
+}
+
+// dropoutDraw fills mask [dropoutMaskWords(n)] with the keep bits of n
+// elements, as dropoutForward does, without touching any data: the
+// attention kernel draws the mask of all its probabilities at once and
+// applies it block by block. p must be positive.
+func dropoutDraw(mask []uint32, n int, p float32, seed, step uint64, site dropoutSite) {
+	_ = mask[:dropoutMaskWords(n)]
+	dropoutSplit(n, dropoutThreads(n), func(lo, hi int) {
+		dropoutDrawRange(mask, lo, hi, p, seed, step, site)
+	})
+}
+
+// dropoutDrawRange is dropoutDraw on elements [lo, hi), with lo and hi as
+// in dropoutForwardRange.
+func dropoutDrawRange(mask []uint32, lo, hi int, p float32, seed, step uint64, site dropoutSite) {
+	s := newDropoutStream(p, seed, step, site)
 	for w := lo; w < hi; w += 32 {
-		end := min(w+32, hi)
-		var word uint32
-		for g := w; g < end; g += 8 {
-			a, b := ctr, ctr
-			a[0], b[0] = uint32(g/4), uint32(g/4+1)
-			ra, rb := philox4x32x2(a, b, key)
-			r := [8]uint32{ra[0], ra[1], ra[2], ra[3], rb[0], rb[1], rb[2], rb[3]}
-			for j := range min(8, end-g) {
-				i := g + j
-				k := 0
-				if r[j]>>8 >= keep {
-					k = 1
-				}
-				word |= uint32(k) << (i & 31)
-				out[i] = x[i] * factor[k]
-			}
+		c := uint32(w / 4)
+		word := s.keep8(c) | s.keep8(c+2)<<8 | s.keep8(c+4)<<16 | s.keep8(c+6)<<24
+		if n := hi - w; n < 32 {
+			word &= 1<<n - 1
 		}
 		mask[w/32] = word
 	}
 }
+
+// dropoutStream draws the keep bits of one tensor: one seed, step and
+// site. Only the first counter word changes from one Philox call to the
+// next, so the round keys, and the halves of rounds 1 and 2 that do not
+// depend on that word, are computed once: round 1 multiplies counter word
+// 2 (the step), a constant, and round 2 multiplies word 0 of round 1's
+// result, which the first counter word does not reach. That leaves 18 of
+// Philox's 20 multiplications per call, with the outputs of philox4x32.
+type dropoutStream struct {
+	k0, k1 [philoxRounds]uint32 // the key of each round
+	c3k1   uint32               // counter word 3 ⊕ round 1's key word 1
+	x1k    uint32               // word 1 after round 1 ⊕ round 2's key word 0
+	h, l   uint32               // round 2's product of the constant word 0: high half ⊕ its key word 1, low half
+	thr    uint32               // dropoutThreshold − 1: an element is kept when its 24 bits exceed it
+}
+
+func newDropoutStream(p float32, seed, step uint64, site dropoutSite) *dropoutStream {
+	s := &dropoutStream{thr: dropoutThreshold(p) - 1}
+	k0, k1 := uint32(seed), uint32(seed>>32)
+	for r := range philoxRounds {
+		s.k0[r], s.k1[r] = k0, k1
+		k0 += philoxW0
+		k1 += philoxW1
+	}
+	hi1, lo1 := bits.Mul32(philoxM1, uint32(step))
+	x0 := hi1 ^ uint32(site) ^ s.k0[0]
+	s.c3k1 = uint32(step>>32) ^ s.k1[0]
+	s.x1k = lo1 ^ s.k0[1]
+	hi0, lo0 := bits.Mul32(philoxM0, x0)
+	s.h, s.l = hi0^s.k1[1], lo0
+	return s
+}
+
+// keep8 returns the keep bits of the 8 elements of counters c and c+1
+// (elements 4c .. 4c+7), element 4c in bit 0. The two counters run
+// interleaved so that the CPU overlaps their multiplications, and each
+// test r>>8 ≥ threshold is the sign of thr − r>>8, without a branch.
+func (s *dropoutStream) keep8(c uint32) uint32 {
+	// Rounds 1 and 2, with the constant halves from newDropoutStream.
+	ahi, alo := bits.Mul32(philoxM0, c)
+	bhi, blo := bits.Mul32(philoxM0, c+1)
+	ahi1, alo1 := bits.Mul32(philoxM1, ahi^s.c3k1)
+	bhi1, blo1 := bits.Mul32(philoxM1, bhi^s.c3k1)
+	a0, a1, a2, a3 := ahi1^s.x1k, alo1, s.h^alo, s.l
+	b0, b1, b2, b3 := bhi1^s.x1k, blo1, s.h^blo, s.l
+	for r := 2; r < philoxRounds; r++ {
+		k0, k1 := s.k0[r], s.k1[r]
+		ahi0, alo0 := bits.Mul32(philoxM0, a0)
+		ahi1, alo1 := bits.Mul32(philoxM1, a2)
+		bhi0, blo0 := bits.Mul32(philoxM0, b0)
+		bhi1, blo1 := bits.Mul32(philoxM1, b2)
+		a0, a1, a2, a3 = ahi1^a1^k0, alo1, ahi0^a3^k1, alo0
+		b0, b1, b2, b3 = bhi1^b1^k0, blo1, bhi0^b3^k1, blo0
+	}
+	t := s.thr
+	return (t-a0>>8)>>31 | (t-a1>>8)>>31<<1 | (t-a2>>8)>>31<<2 | (t-a3>>8)>>31<<3 |
+		(t-b0>>8)>>31<<4 | (t-b1>>8)>>31<<5 | (t-b2>>8)>>31<<6 | (t-b3>>8)>>31<<7
+}
+
+// dropoutFactors are the multipliers of a dropped and a kept element,
+// indexed by the mask bit: 0 and scale = 1/(1−p), computed in float32 as
+// PyTorch computes it.
+func dropoutFactors(p float32) [2]float32 { return [2]float32{0, 1 / (1 - p)} }
 
 // dropoutThreshold returns the smallest 24-bit value k with k·2⁻²⁴ ≥ p,
 // so that the integer test x>>8 ≥ k is the float test
@@ -126,11 +206,8 @@ func dropoutBackward(dx, dout []float32, mask []uint32, n int, p float32) {
 		return
 	}
 	_, _, _ = dx[:n], dout[:n], mask[:dropoutMaskWords(n)]
-	factor := [2]float32{0, 1 / (1 - p)}
 	dropoutSplit(n, dropoutThreads(n), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			dx[i] = dout[i] * factor[mask[i>>5]>>(i&31)&1]
-		}
+		dropoutApply(dx[lo:hi], dout[lo:hi], mask, lo, p)
 	})
 }
 

@@ -26,14 +26,6 @@ func TestPhilox4x32KnownAnswers(t *testing.T) {
 		if got := philox4x32(c.ctr, c.key); got != c.want {
 			t.Errorf("%s: philox4x32(%08x, %08x) = %08x, want %08x", c.name, c.ctr, c.key, got, c.want)
 		}
-		// The two-lane form gives the same answer in either lane.
-		other := [4]uint32{1, 2, 3, 4}
-		ra, rb := philox4x32x2(c.ctr, other, c.key)
-		rc, rd := philox4x32x2(other, c.ctr, c.key)
-		if ra != c.want || rd != c.want || rb != rc || rb != philox4x32(other, c.key) {
-			t.Errorf("%s: philox4x32x2 = %08x, %08x / %08x, %08x, want %08x in the counter's lane",
-				c.name, ra, rb, rc, rd, c.want)
-		}
 	}
 }
 
@@ -85,6 +77,33 @@ func TestDropoutMaskDefinition(t *testing.T) {
 	// Bits past n in the last word stay clear.
 	if last := mask[len(mask)-1] >> (n % 32); last != 0 {
 		t.Errorf("bits past n set: %#x", last)
+	}
+}
+
+// TestDropoutStream checks the precomputed rounds of dropoutStream against
+// philox4x32 for random seeds, steps, sites and counters, the last
+// counter word included (where c+1 wraps to 0), and for small, typical
+// and extreme probabilities.
+func TestDropoutStream(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 11))
+	for range 200 {
+		seed, step, site := rng.Uint64(), rng.Uint64(), dropoutSite(rng.Uint32())
+		p := []float32{1e-9, 0.1, 0.5, 0.9, 1}[rng.IntN(5)]
+		s := newDropoutStream(p, seed, step, site)
+		key := [2]uint32{uint32(seed), uint32(seed >> 32)}
+		for _, c := range []uint32{0, rng.Uint32(), 0xfffffffe, 0xffffffff} {
+			var want uint32
+			for j := range 8 {
+				r := philox4x32([4]uint32{c + uint32(j/4), uint32(site), uint32(step), uint32(step >> 32)}, key)
+				if philoxUniform(r[j%4]) >= p {
+					want |= 1 << j
+				}
+			}
+			if got := s.keep8(c); got != want {
+				t.Fatalf("seed %#x step %#x site %d p %g counter %#x: keep bits %08b, want %08b",
+					seed, step, site, p, c, got, want)
+			}
+		}
 	}
 }
 

@@ -28,14 +28,30 @@ type Losses struct {
 	MLMCount               int
 }
 
+// Dropout configures the dropout of Forward; the zero value applies none
+// (evaluation). It is HuggingFace BertForPreTraining's in training mode,
+// inverted (kept values scaled by 1/(1−p)): after the embedding LayerNorm,
+// on the attention probabilities, and after each attention output dense
+// and FFN output dense, before their residual and LayerNorm; none in the
+// pooler or the heads. Masks are a pure function of (Seed, Step, site,
+// element index) (see dropout.go): the same Step redraws the same masks,
+// on any number of threads.
+type Dropout struct {
+	Hidden    float32 // hidden_dropout_prob: after the embedding LayerNorm, attention output dense, FFN output dense
+	Attention float32 // attention_probs_dropout_prob: on the attention probabilities
+	Seed      uint64  // run seed
+	Step      uint64  // micro-batch counter: every forward of a training run uses a distinct Step
+}
+
 // Model is BERT for pretraining (HuggingFace BertForPreTraining) on the
 // CPU: the parameters, their gradients (Grads, laid out as Params.Data)
 // and the activations of one batch of at most maxB×maxT tokens, kept by
-// Forward for Backward. Dropout is not applied (as with dropout 0, or in
-// evaluation). A Model is not safe for concurrent use.
+// Forward for Backward, with the dropout masks Forward drew. A Model is
+// not safe for concurrent use.
 type Model struct {
-	Params *Params
-	Grads  []float32
+	Params  *Params
+	Grads   []float32
+	Dropout Dropout // set before Forward; Backward uses the masks Forward drew
 
 	cfg              Config
 	maxB, maxT, maxP int
@@ -48,6 +64,8 @@ type Model struct {
 	decoder          linear // the word embeddings (tied) and cls.predictions.bias
 	acts             activations
 	grads            scratch
+	drop             Dropout // the dropout of the last Forward, which Backward takes back
+	masks            dropoutMasks
 }
 
 // view is a parameter tensor and its gradient.
@@ -90,6 +108,21 @@ type activations struct {
 	mlmGelu, mlmLN       []float32 // [P,C]
 	mlmMean, mlmRstd     []float32 // [P]
 	mlmLogits, dmlm      []float32 // [P,V]
+}
+
+// dropoutMasks are the keep bits (dropoutForward's layout) that Forward
+// draws and Backward reads. They are allocated on the first Forward whose
+// dropout needs them, for maxB×maxT tokens: a model for evaluation holds
+// none.
+type dropoutMasks struct {
+	emb    []uint32 // [B,T,C] bits: after the embedding LayerNorm
+	layers []layerMasks
+}
+
+// layerMasks are one encoder layer's dropout masks.
+type layerMasks struct {
+	probs           []uint32 // [B,NH,T,T] bits: the attention probabilities
+	attnOut, ffnOut []uint32 // [B,T,C] bits: after the attention output and FFN output dense
 }
 
 // scratch holds the gradients of activations during Backward.
@@ -181,17 +214,50 @@ func (m *Model) allocate() {
 // ZeroGrad clears Grads.
 func (m *Model) ZeroGrad() { clear(m.Grads) }
 
-// Forward runs the model on b, keeps the activations for Backward and
-// returns the losses. It fails, changing nothing, on a batch larger than
-// the model was allocated for or with ids, segments, positions or labels
-// out of range.
+// allocateMasks allocates the dropout masks that d needs and the model
+// does not hold yet.
+func (m *Model) allocateMasks(d Dropout) {
+	bt, c, nh, t := m.maxB*m.maxT, m.cfg.HiddenSize, m.cfg.NumAttentionHeads, m.maxT
+	f := func(n int) []uint32 { return make([]uint32, dropoutMaskWords(n)) }
+	ms := &m.masks
+	if ms.layers == nil {
+		ms.layers = make([]layerMasks, len(m.layers))
+	}
+	if d.Hidden > 0 && ms.emb == nil {
+		ms.emb = f(bt * c)
+		for l := range ms.layers {
+			ms.layers[l].attnOut, ms.layers[l].ffnOut = f(bt*c), f(bt*c)
+		}
+	}
+	if d.Attention > 0 && ms.layers[0].probs == nil {
+		for l := range ms.layers {
+			ms.layers[l].probs = f(m.maxB * nh * t * t)
+		}
+	}
+}
+
+// Forward runs the model on b with the dropout of m.Dropout, keeps the
+// activations and dropout masks for Backward and returns the losses. It
+// fails, changing nothing, on a batch larger than the model was allocated
+// for, with ids, segments, positions or labels out of range, or with a
+// dropout probability outside [0, 1).
 func (m *Model) Forward(b *Batch) (Losses, error) {
 	if err := m.check(b); err != nil {
 		return Losses{}, fmt.Errorf("bert: forward: %w", err)
 	}
+	d := m.Dropout
+	if !(d.Hidden >= 0 && d.Hidden < 1 && d.Attention >= 0 && d.Attention < 1) {
+		return Losses{}, fmt.Errorf("bert: forward: dropout probabilities %g (hidden) and %g (attention) must be in [0, 1)",
+			d.Hidden, d.Attention)
+	}
+	m.allocateMasks(d)
+	m.drop = d
 	B, T, c, a := b.B, b.T, m.cfg.HiddenSize, &m.acts
 	embeddingForward(a.emb, b.InputIDs, b.TokenTypes, m.wte.w, m.wpe.w, m.wtt.w, B, T, c)
 	layerNormForward(a.ln0, a.ln0Mean, a.ln0Rstd, a.emb, m.embLN.w, m.embLN.b, B*T, c, m.eps())
+	// The LayerNorm's backward reads its input and statistics, not its
+	// output, so the dropout can overwrite ln0, the first layer's input.
+	m.hiddenDropout(a.ln0, m.masks.emb, B*T*c, dropoutEmbeddings)
 	x := a.ln0
 	for l := range m.layers {
 		m.layerForward(l, x, b.Mask, B, T)
@@ -205,21 +271,49 @@ func (m *Model) Forward(b *Batch) (Losses, error) {
 
 func (m *Model) eps() float32 { return float32(m.cfg.LayerNormEps) }
 
-// layerForward runs encoder layer l on x [B,T,C]: self-attention, output
-// dense, residual and LayerNorm; feed-forward, residual and LayerNorm.
+// hiddenDropout applies the hidden dropout of the current Forward to the n
+// values of x in place, drawing its mask for site, when it is on.
+func (m *Model) hiddenDropout(x []float32, mask []uint32, n int, site dropoutSite) {
+	if d := m.drop; d.Hidden > 0 {
+		dropoutForward(x, mask, x, n, d.Hidden, d.Seed, d.Step, site)
+	}
+}
+
+// hiddenDropoutBackward takes dout [n] back through hiddenDropout with its
+// mask: into dx, which it returns, when the dropout was on; it returns
+// dout itself when it was off.
+func (m *Model) hiddenDropoutBackward(dx, dout []float32, mask []uint32, n int) []float32 {
+	if p := m.drop.Hidden; p > 0 {
+		dropoutBackward(dx, dout, mask, n, p)
+		return dx
+	}
+	return dout
+}
+
+// layerForward runs encoder layer l on x [B,T,C]: self-attention (with
+// dropout on its probabilities), output dense, dropout, residual and
+// LayerNorm; feed-forward, dropout, residual and LayerNorm.
 func (m *Model) layerForward(l int, x []float32, mask []int32, B, T int) {
-	p, a := &m.layers[l], &m.acts.layers[l]
-	n, c, in := B*T, m.cfg.HiddenSize, m.cfg.IntermediateSize
+	p, a, d := &m.layers[l], &m.acts.layers[l], m.drop
+	n, c, in, nh := B*T, m.cfg.HiddenSize, m.cfg.IntermediateSize, m.cfg.NumAttentionHeads
+	ms := &m.masks.layers[l]
 	p.q.forward(a.q, x, n)
 	p.k.forward(a.k, x, n)
 	p.v.forward(a.v, x, n)
-	attentionForward(a.ctx, a.probs, a.q, a.k, a.v, mask, B, T, c, m.cfg.NumAttentionHeads)
+	var keep []uint32
+	if d.Attention > 0 {
+		keep = ms.probs
+		dropoutDraw(keep, B*nh*T*T, d.Attention, d.Seed, d.Step, dropoutAttnProbs(l))
+	}
+	attentionForward(a.ctx, a.probs, a.q, a.k, a.v, mask, keep, d.Attention, B, T, c, nh)
 	p.attnOut.forward(a.res1, a.ctx, n)
+	m.hiddenDropout(a.res1, ms.attnOut, n*c, dropoutAttnOut(l))
 	add(a.res1, a.res1, x, n*c)
 	layerNormForward(a.ln1, a.ln1Mean, a.ln1Rstd, a.res1, p.ln1.w, p.ln1.b, n, c, m.eps())
 	p.fc.forward(a.fc, a.ln1, n)
 	geluForward(a.fcGelu, a.fc, n*in)
 	p.ffnOut.forward(a.res2, a.fcGelu, n)
+	m.hiddenDropout(a.res2, ms.ffnOut, n*c, dropoutFFNOut(l))
 	add(a.res2, a.res2, a.ln1, n*c)
 	layerNormForward(a.ln2, a.ln2Mean, a.ln2Rstd, a.res2, p.ln2.w, p.ln2.b, n, c, m.eps())
 }
@@ -258,7 +352,8 @@ func (m *Model) nspForward(h []float32, b *Batch) (loss float32, correct int) {
 }
 
 // Backward adds the gradient of the Total loss of the last Forward, which
-// must have been on the same batch b, to Grads.
+// must have been on the same batch b, to Grads. It takes the dropout back
+// with the masks that Forward drew, whatever m.Dropout holds now.
 func (m *Model) Backward(b *Batch) {
 	B, T, c, a, s := b.B, b.T, m.cfg.HiddenSize, &m.acts, &m.grads
 	clear(s.dx[:B*T*c])
@@ -271,8 +366,9 @@ func (m *Model) Backward(b *Batch) {
 		}
 		m.layerBackward(l, x, B, T)
 	}
+	dln0 := m.hiddenDropoutBackward(s.dx, s.dx, m.masks.emb, B*T*c)
 	e := m.embLN
-	layerNormBackward(s.dres, e.dw, e.db, s.dx, a.emb, e.w, a.ln0Mean, a.ln0Rstd, B*T, c)
+	layerNormBackward(s.dres, e.dw, e.db, dln0, a.emb, e.w, a.ln0Mean, a.ln0Rstd, B*T, c)
 	embeddingBackward(m.wte.dw, m.wpe.dw, m.wtt.dw, s.dres, b.InputIDs, b.TokenTypes, B, T, c)
 }
 
@@ -304,16 +400,28 @@ func (m *Model) mlmBackward(b *Batch) {
 // layerBackward turns s.dx, the gradient of layer l's output, into the
 // gradient of its input x, adding the parameter gradients to Grads.
 func (m *Model) layerBackward(l int, x []float32, B, T int) {
-	p, a, s := &m.layers[l], &m.acts.layers[l], &m.grads
+	p, a, s, ms := &m.layers[l], &m.acts.layers[l], &m.grads, &m.masks.layers[l]
 	n, c, in := B*T, m.cfg.HiddenSize, m.cfg.IntermediateSize
 	layerNormBackward(s.dres, p.ln2.dw, p.ln2.db, s.dx, a.res2, p.ln2.w, a.ln2Mean, a.ln2Rstd, n, c)
-	p.ffnOut.backward(s.dfcGelu, s.dres, a.fcGelu, n, false)
+	// s.dres is the gradient of res2, both the residual's and the FFN
+	// output's; the latter goes back through the dropout into s.dln1,
+	// free until the FFN's input gradient overwrites it.
+	dffn := m.hiddenDropoutBackward(s.dln1, s.dres, ms.ffnOut, n*c)
+	p.ffnOut.backward(s.dfcGelu, dffn, a.fcGelu, n, false)
 	geluBackward(s.dfc, s.dfcGelu, a.fc, a.fcGelu, n*in)
 	p.fc.backward(s.dln1, s.dfc, a.ln1, n, false)
 	add(s.dln1, s.dln1, s.dres, n*c) // the residual around the feed-forward block
 	layerNormBackward(s.dx, p.ln1.dw, p.ln1.db, s.dln1, a.res1, p.ln1.w, a.ln1Mean, a.ln1Rstd, n, c)
-	p.attnOut.backward(s.dctx, s.dx, a.ctx, n, false)
-	attentionBackward(s.dq, s.dk, s.dv, s.dctx, a.q, a.k, a.v, a.probs, B, T, c, m.cfg.NumAttentionHeads)
+	// Likewise s.dx is res1's gradient, which the residual keeps; s.dres
+	// is free for the attention output's share.
+	dattn := m.hiddenDropoutBackward(s.dres, s.dx, ms.attnOut, n*c)
+	p.attnOut.backward(s.dctx, dattn, a.ctx, n, false)
+	var keep []uint32
+	if m.drop.Attention > 0 {
+		keep = ms.probs
+	}
+	attentionBackward(s.dq, s.dk, s.dv, s.dctx, a.q, a.k, a.v, a.probs, keep, m.drop.Attention, B, T, c,
+		m.cfg.NumAttentionHeads)
 	// s.dx holds the residual's share of the input gradient; the
 	// projections add theirs.
 	p.q.backward(s.dx, s.dq, x, n, true)

@@ -166,6 +166,16 @@ func TestBackwardMatchesPyTorch(t *testing.T) {
 // adds about 3e-5 to each difference quotient.
 func TestGradientFiniteDifference(t *testing.T) {
 	_, m, b := loadTiny(t)
+	checkModelGradient(t, m, b)
+}
+
+// checkModelGradient compares Backward's gradient on b with central
+// differences of Forward's Total loss, two random entries per tensor. The
+// masks of m.Dropout are a function of its seed and step, so every
+// Forward of the check sees the same ones.
+func checkModelGradient(t *testing.T, m *Model, b *Batch) {
+	t.Helper()
+	m.ZeroGrad()
 	if _, err := m.Forward(b); err != nil {
 		t.Fatal(err)
 	}
@@ -206,39 +216,44 @@ func TestGradientFiniteDifference(t *testing.T) {
 }
 
 // TestPaddingInvariance changes the ids and segments of padding tokens:
-// no loss and no gradient may change.
+// no loss and no gradient may change, with dropout or without. (Dropout
+// masks are per element index, which padding ids leave alone; padding that
+// changes T moves the indexes, and so the masks, of every token.)
 func TestPaddingInvariance(t *testing.T) {
-	_, m, b := loadTiny(t)
-	l1, err := m.Forward(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.Backward(b)
-	g1 := slices.Clone(m.Grads)
-	b2 := *b
-	b2.InputIDs, b2.TokenTypes = slices.Clone(b.InputIDs), slices.Clone(b.TokenTypes)
-	changed := 0
-	for i, mk := range b.Mask {
-		if mk == 0 {
-			b2.InputIDs[i], b2.TokenTypes[i] = int32(5+i%30), 1
-			changed++
+	for _, d := range []Dropout{{}, {Hidden: 0.2, Attention: 0.3, Seed: 8, Step: 2}} {
+		_, m, b := loadTiny(t)
+		m.Dropout = d
+		l1, err := m.Forward(b)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if changed == 0 {
-		t.Fatal("the reference batch has no padding")
-	}
-	m.ZeroGrad()
-	l2, err := m.Forward(&b2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.Backward(&b2)
-	if l1 != l2 {
-		t.Errorf("losses changed with the padding ids: %+v, then %+v", l1, l2)
-	}
-	for i := range g1 {
-		if g1[i] != m.Grads[i] {
-			t.Fatalf("gradient entry %d changed with the padding ids: %g, then %g", i, g1[i], m.Grads[i])
+		m.Backward(b)
+		g1 := slices.Clone(m.Grads)
+		b2 := *b
+		b2.InputIDs, b2.TokenTypes = slices.Clone(b.InputIDs), slices.Clone(b.TokenTypes)
+		changed := 0
+		for i, mk := range b.Mask {
+			if mk == 0 {
+				b2.InputIDs[i], b2.TokenTypes[i] = int32(5+i%30), 1
+				changed++
+			}
+		}
+		if changed == 0 {
+			t.Fatal("the reference batch has no padding")
+		}
+		m.ZeroGrad()
+		l2, err := m.Forward(&b2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Backward(&b2)
+		if l1 != l2 {
+			t.Errorf("dropout %+v: losses changed with the padding ids: %+v, then %+v", d, l1, l2)
+		}
+		for i := range g1 {
+			if g1[i] != m.Grads[i] {
+				t.Fatalf("dropout %+v: gradient entry %d changed with the padding ids: %g, then %g", d, i, g1[i], m.Grads[i])
+			}
 		}
 	}
 }

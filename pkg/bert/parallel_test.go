@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"slices"
 	"testing"
+
+	"github.com/bertline/bertline/pkg/gemm"
 )
 
 // parallelBatch is a model and batch large enough that every parallel
@@ -34,11 +36,14 @@ func parallelBatch(t *testing.T, maxP int) (*Model, *Batch) {
 }
 
 // TestThreadIndependence checks that losses and gradients are the same bits
-// on one goroutine and on several.
+// on one goroutine and on several, with dropout and without.
 func TestThreadIndependence(t *testing.T) {
-	run := func(procs int) (Losses, []float32) {
+	run := func(procs int, d Dropout) (Losses, []float32) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		gemm.SetThreads(procs)
+		defer gemm.SetThreads(0)
 		m, b := parallelBatch(t, 40)
+		m.Dropout = d
 		l, err := m.Forward(b)
 		if err != nil {
 			t.Fatal(err)
@@ -46,17 +51,25 @@ func TestThreadIndependence(t *testing.T) {
 		m.Backward(b)
 		return l, m.Grads
 	}
-	l1, g1 := run(1)
-	l4, g4 := run(4)
-	if l1 != l4 {
-		t.Errorf("losses: %+v on 1 goroutine, %+v on 4", l1, l4)
-	}
-	if !slices.ContainsFunc(g1, func(g float32) bool { return g != 0 }) {
-		t.Fatal("every gradient is zero")
-	}
-	for i := range g1 {
-		if g1[i] != g4[i] {
-			t.Fatalf("gradient %d: %g on 1 goroutine, %g on 4", i, g1[i], g4[i])
+	var plain []float32
+	for _, d := range []Dropout{{}, {Hidden: 0.1, Attention: 0.1, Seed: 1234, Step: 99}} {
+		l1, g1 := run(1, d)
+		l4, g4 := run(4, d)
+		if l1 != l4 {
+			t.Errorf("dropout %+v: losses %+v on 1 goroutine, %+v on 4", d, l1, l4)
+		}
+		if !slices.ContainsFunc(g1, func(g float32) bool { return g != 0 }) {
+			t.Fatal("every gradient is zero")
+		}
+		for i := range g1 {
+			if g1[i] != g4[i] {
+				t.Fatalf("dropout %+v: gradient %d: %g on 1 goroutine, %g on 4", d, i, g1[i], g4[i])
+			}
+		}
+		if plain == nil {
+			plain = g1
+		} else if slices.Equal(plain, g1) {
+			t.Errorf("dropout %+v gives the gradient of no dropout", d)
 		}
 	}
 }

@@ -53,25 +53,3 @@ func philox4x32(ctr [4]uint32, key [2]uint32) [4]uint32 {
 func philoxUniform(x uint32) float32 {
 	return float32(x>>8) * 0x1p-24
 }
-
-// philox4x32x2 is philox4x32 on two counters under one key, interleaved so
-// that the CPU overlaps their multiplications; dropout draws its masks
-// through it.
-func philox4x32x2(a, b [4]uint32, key [2]uint32) ([4]uint32, [4]uint32) {
-	a0, a1, a2, a3 := a[0], a[1], a[2], a[3]
-	b0, b1, b2, b3 := b[0], b[1], b[2], b[3]
-	k0, k1 := key[0], key[1]
-	for r := range philoxRounds {
-		if r > 0 {
-			k0 += philoxW0
-			k1 += philoxW1
-		}
-		ahi0, alo0 := bits.Mul32(philoxM0, a0)
-		ahi1, alo1 := bits.Mul32(philoxM1, a2)
-		bhi0, blo0 := bits.Mul32(philoxM0, b0)
-		bhi1, blo1 := bits.Mul32(philoxM1, b2)
-		a0, a1, a2, a3 = ahi1^a1^k0, alo1, ahi0^a3^k1, alo0
-		b0, b1, b2, b3 = bhi1^b1^k0, blo1, bhi0^b3^k1, blo0
-	}
-	return [4]uint32{a0, a1, a2, a3}, [4]uint32{b0, b1, b2, b3}
-}

@@ -11,19 +11,27 @@ import (
 // BenchmarkTrainStep times one training step (Forward, Backward and an
 // AdamW update over Params.Data) as bench_torch.py times PyTorch's: mini at
 // B=32 and base at B=8, T=128, 20 masked positions per sequence, a 30522
-// token vocabulary. pipelines/bench-train.sh runs both side by side.
+// token vocabulary, no dropout. pipelines/bench-train.sh runs both side by
+// side. mini/B=32,dropout=0.1 adds BERT's dropout (hidden and attention
+// 0.1, new masks every step), to weigh its cost against the same step
+// without it.
 func BenchmarkTrainStep(bm *testing.B) {
 	for _, c := range []struct {
-		preset string
-		b      int
-	}{{"mini", 32}, {"base", 8}} {
-		bm.Run(fmt.Sprintf("%s/B=%d", c.preset, c.b), func(bm *testing.B) {
-			benchTrainStep(bm, c.preset, c.b, 128, 20)
+		preset  string
+		b       int
+		dropout float32
+	}{{"mini", 32, 0}, {"mini", 32, 0.1}, {"base", 8, 0}} {
+		name := fmt.Sprintf("%s/B=%d", c.preset, c.b)
+		if c.dropout > 0 {
+			name += fmt.Sprintf(",dropout=%g", c.dropout)
+		}
+		bm.Run(name, func(bm *testing.B) {
+			benchTrainStep(bm, c.preset, c.b, 128, 20, c.dropout)
 		})
 	}
 }
 
-func benchTrainStep(bm *testing.B, preset string, B, T, perSeq int) {
+func benchTrainStep(bm *testing.B, preset string, B, T, perSeq int, dropout float32) {
 	cfg, err := Preset(preset, 30522)
 	if err != nil {
 		bm.Fatal(err)
@@ -33,6 +41,7 @@ func benchTrainStep(bm *testing.B, preset string, B, T, perSeq int) {
 		bm.Fatal(err)
 	}
 	m := NewModelP(p, B, T, B*perSeq)
+	m.Dropout = Dropout{Hidden: dropout, Attention: dropout, Seed: 1}
 	rng := rand.New(rand.NewPCG(1, 2))
 	b := &Batch{B: B, T: T, InputIDs: make([]int32, B*T), TokenTypes: make([]int32, B*T),
 		Mask: make([]int32, B*T), NSPLabels: make([]int32, B)}
@@ -56,6 +65,7 @@ func benchTrainStep(bm *testing.B, preset string, B, T, perSeq int) {
 	}
 	st := optim.NewState(len(p.Data))
 	step := func() {
+		m.Dropout.Step++
 		m.ZeroGrad()
 		if _, err := m.Forward(b); err != nil {
 			bm.Fatal(err)
