@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -47,4 +48,21 @@ func KillAfter(t *testing.T, args []string, delay time.Duration) (killed bool) {
 	time.Sleep(delay)
 	cmd.Process.Kill()
 	return cmd.Wait() != nil
+}
+
+// SignalAfter starts the command with args in a subprocess, sends it sig
+// after delay, and returns its exit code once it has exited (-1 when a
+// signal ended it). It is for checking that a command handles a signal
+// itself, as train does with SIGTERM and SIGUSR1.
+func SignalAfter(t *testing.T, args []string, sig syscall.Signal, delay time.Duration) (exitCode int) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), envVar+"="+strings.Join(args, sep))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(delay)
+	cmd.Process.Signal(sig)
+	cmd.Wait()
+	return cmd.ProcessState.ExitCode()
 }

@@ -52,6 +52,8 @@ type Meter struct {
 	wg       sync.WaitGroup
 	once     sync.Once
 	now      func() time.Time
+	mu       sync.Mutex
+	attrs    []any // key, value pairs shown after the rate (SetAttrs)
 }
 
 // Start begins reporting on a task named label.
@@ -90,6 +92,20 @@ func (m *Meter) Set(n int64) { m.done.Store(n) }
 
 // SetTotal changes the expected total, once it becomes known.
 func (m *Meter) SetTotal(n int64) { m.total.Store(n) }
+
+// SetAttrs replaces the key, value pairs reported after the rate, such as
+// a training loss: attributes of the log line, "key value" in the bar.
+func (m *Meter) SetAttrs(kv ...any) {
+	m.mu.Lock()
+	m.attrs = kv
+	m.mu.Unlock()
+}
+
+func (m *Meter) extra() []any {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.attrs
+}
 
 // Done returns the units done so far.
 func (m *Meter) Done() int64 { return m.done.Load() }
@@ -152,7 +168,8 @@ func (m *Meter) report(final bool) {
 	if s.Total > 0 {
 		attrs = append(attrs, "total", m.amount(float64(s.Total)), "pct", fmt.Sprintf("%.1f", pct(s)))
 	}
-	attrs = append(attrs, "rate", m.amount(s.Rate)+"/s")
+	attrs = append(attrs, "rate", m.rate(s.Rate)+"/s")
+	attrs = append(attrs, m.extra()...)
 	if s.ETA >= 0 && !final {
 		attrs = append(attrs, "eta", s.ETA.Round(time.Second).String())
 	}
@@ -180,9 +197,13 @@ func (m *Meter) barLine(s Status, width int) string {
 	} else {
 		fmt.Fprintf(&b, "  %s", m.amount(float64(s.Done)))
 	}
-	fmt.Fprintf(&b, "  %s/s", m.amount(s.Rate))
+	fmt.Fprintf(&b, "  %s/s", m.rate(s.Rate))
 	if s.ETA >= 0 {
 		fmt.Fprintf(&b, "  ETA %s", s.ETA.Round(time.Second))
+	}
+	kv := m.extra()
+	for i := 0; i+1 < len(kv); i += 2 {
+		fmt.Fprintf(&b, "  %v %v", kv[i], kv[i+1])
 	}
 	return b.String()
 }
@@ -192,6 +213,14 @@ func pct(s Status) float64 {
 		return 0
 	}
 	return 100 * float64(s.Done) / float64(s.Total)
+}
+
+// rate formats a rate; slow counts (training steps) keep a decimal.
+func (m *Meter) rate(v float64) string {
+	if m.unit != Bytes && v > 0 && v < 10 {
+		return fmt.Sprintf("%.2g", v)
+	}
+	return m.amount(v)
 }
 
 func (m *Meter) amount(v float64) string {

@@ -89,3 +89,26 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// Attributes set while running appear in log lines and the bar; slow
+// counts keep a decimal in their rate.
+func TestAttrsAndSlowRate(t *testing.T) {
+	var buf syncBuffer
+	logger := slog.New(slog.NewTextHandler(&buf, nil))
+	m := Start("train", 10, Count, Config{Terminal: ptr(false), Interval: time.Hour, Logger: logger})
+	now := m.start
+	m.now = func() time.Time { return now.Add(4 * time.Second) }
+	m.Set(3)
+	m.SetAttrs("loss", "7.123")
+	m.Finish()
+	if out := buf.String(); !strings.Contains(out, "loss=7.123") || !strings.Contains(out, "rate=0.75/s") {
+		t.Errorf("log line %q", out)
+	}
+	var bar syncBuffer
+	m = Start("train", 10, Count, Config{Out: &bar, Terminal: ptr(true)})
+	m.SetAttrs("loss", 2.5)
+	m.Finish()
+	if !strings.Contains(bar.String(), "  loss 2.5") {
+		t.Errorf("bar %q", bar.String())
+	}
+}
