@@ -36,23 +36,64 @@ test: fmt vet
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/...
 
-# The whole chain on the embedded sample corpus. Stages that do not exist yet
-# are skipped; each stage's output directory is complete when its manifest.json exists.
-VOCAB ?= $(OUT)/vocab.txt
+# The whole chain: fetch → vocab → phase-1/phase-2 shards → two training
+# phases → held-out evaluation. Defaults run on the embedded sample corpus in
+# minutes on a laptop; the variables select real runs, e.g.
+#   make pretrain WIKI=https://dumps.wikimedia.org/enwiki/latest/enwiki-latest-pages-articles-multistream.xml.bz2 \
+#        VOCAB=bert-base-uncased MODEL=base DEVICE=cuda P1_BATCH=65536 P1_ACCUM=128 P1_LR=6e-3 P1_WARMUP=0.2843 \
+#        P1_STEPS=7038 P2_BATCH=32768 P2_ACCUM=256 P2_LR=4e-3 P2_WARMUP=0.128 P2_STEPS=1563 HOLDOUT=0.001
+# Every stage skips work its output directory's manifest says is done, so
+# running it again continues where it stopped.
+WIKI       ?= data/sample/enwiki-sample-pages-articles-multistream.xml.bz2
+BOOKS      ?= data/sample/books
+VOCAB      ?=
+VOCAB_SIZE ?= 4000
+HOLDOUT    ?= 0.05
+BLOCK_DOCS ?= 8
+MODEL      ?= mini
+DEVICE     ?= cpu
+SEED       ?= 42
+P1_BATCH   ?= 32
+P1_ACCUM   ?= 1
+P1_LR      ?= 2e-3
+P1_WARMUP  ?= 0.1
+P1_STEPS   ?= 300
+P2_BATCH   ?= 8
+P2_ACCUM   ?= 1
+P2_LR      ?= 1e-3
+P2_WARMUP  ?= 0.1
+P2_STEPS   ?= 40
+TRAIN_FLAGS ?=
+
+ifeq ($(VOCAB),)
+VOCAB_FILE := $(OUT)/vocab.txt
+VOCAB_STEP := [ -s $(VOCAB_FILE) ] || bin/shard vocab --corpus $(OUT)/wiki $(if $(BOOKS),--corpus $(OUT)/books) --size $(VOCAB_SIZE) --out $(VOCAB_FILE)
+else
+VOCAB_FILE := $(OUT)/vocab-$(notdir $(VOCAB)).txt
+VOCAB_STEP := [ -s $(VOCAB_FILE) ] || bin/fetch vocab --name $(VOCAB) --out $(VOCAB_FILE)
+endif
+CORPORA := --corpus $(OUT)/wiki $(if $(BOOKS),--corpus $(OUT)/books)
+
 pretrain: build
-	bin/fetch wikipedia --dump data/sample/enwiki-sample-pages-articles-multistream.xml.bz2 --out $(OUT)/wiki
-	bin/fetch books --source data/sample/books --out $(OUT)/books
-	bin/shard vocab --corpus $(OUT)/wiki --corpus $(OUT)/books --size 4000 --out $(OUT)/vocab.txt
-	bin/shard pretrain --corpus $(OUT)/wiki --corpus $(OUT)/books --vocab $(VOCAB) --holdout 0.05 --block-docs 8 \
+	bin/fetch wikipedia --dump $(WIKI) --out $(OUT)/wiki
+	$(if $(BOOKS),bin/fetch books --source $(BOOKS) --out $(OUT)/books)
+	$(VOCAB_STEP)
+	bin/shard pretrain $(CORPORA) --vocab $(VOCAB_FILE) --holdout $(HOLDOUT) --block-docs $(BLOCK_DOCS) \
 		--seq-len 128 --max-pred 20 --out $(OUT)/phase1
-	bin/shard pretrain --corpus $(OUT)/wiki --corpus $(OUT)/books --vocab $(VOCAB) --holdout 0.05 --block-docs 8 \
+	bin/shard pretrain $(CORPORA) --vocab $(VOCAB_FILE) --holdout $(HOLDOUT) --block-docs $(BLOCK_DOCS) \
 		--seq-len 512 --max-pred 80 --out $(OUT)/phase2
+	bin/train pretrain --data $(OUT)/phase1 --model $(MODEL) --vocab $(VOCAB_FILE) --out $(OUT)/run-phase1 \
+		--device $(DEVICE) --seed $(SEED) --batch-size $(P1_BATCH) --grad-accum $(P1_ACCUM) --lr $(P1_LR) \
+		--warmup $(P1_WARMUP) --max-steps $(P1_STEPS) --resume $(TRAIN_FLAGS)
+	bin/train pretrain --phase2 --init-checkpoint $(OUT)/run-phase1 --data $(OUT)/phase2 --vocab $(VOCAB_FILE) \
+		--out $(OUT)/run-phase2 --device $(DEVICE) --seed $(SEED) --batch-size $(P2_BATCH) --grad-accum $(P2_ACCUM) \
+		--lr $(P2_LR) --warmup $(P2_WARMUP) --max-steps $(P2_STEPS) --resume $(TRAIN_FLAGS)
+	bin/train plot $(OUT)/run-phase1 $(OUT)/run-phase2 --out $(OUT)/pretrain.png
 	@echo
-	@bin/shard stats $(OUT)/phase1
-	@echo
-	@bin/shard inspect $(OUT)/phase1 --limit 1 | cut -c 1-400
-	@echo
-	@echo "shards ready: $(OUT)/phase1 (seq 128), $(OUT)/phase2 (seq 512); the train and eval stages are not built yet"
+	@echo "held-out evaluation of $(OUT)/run-phase2 on $(OUT)/phase1/holdout (seq 128) and $(OUT)/phase2/holdout (seq 512):"
+	@bin/eval pretrain --checkpoint $(OUT)/run-phase2 --data $(OUT)/phase1 --summary | tee $(OUT)/eval-phase1.json
+	@bin/eval pretrain --checkpoint $(OUT)/run-phase2 --data $(OUT)/phase2 --summary | tee $(OUT)/eval-phase2.json
+	@echo "loss curves: $(OUT)/pretrain.png"
 
 clean:
 	rm -rf bin $(OUT)

@@ -1,14 +1,23 @@
-// Command train: BERT pretraining and fine-tuning from Arrow shards, on CPU or CUDA GPUs.
+// Command train pretrains BERT from the Arrow shards of 'shard pretrain',
+// on the CPU (and later CUDA GPUs), with NVIDIA's recipe: LAMB, poly warm-up,
+// two phases, exact resume.
 //
-// This stage is not built yet; it prints its help. See docs/ARCHITECTURE.md
-// for where it sits in the chain.
+//	train pretrain --data shards/phase1 --model base --vocab vocab.txt --out runs/phase1 \
+//	    --batch-size 256 --lr 6e-3 --warmup 0.2843 --max-steps 7038
+//	train pretrain --phase2 --init-checkpoint runs/phase1 --data shards/phase2 --vocab vocab.txt \
+//	    --out runs/phase2 --batch-size 128 --lr 4e-3 --warmup 0.128 --max-steps 1563
+//	train plot runs/phase1
 package main
 
 import "github.com/bertline/bertline/pkg/cli"
 
 var program = &cli.Program{
 	Name:    "train",
-	Summary: "BERT pretraining and fine-tuning from Arrow shards, on CPU or CUDA GPUs (not built yet)",
+	Summary: "BERT pretraining from Arrow shards: LAMB, two phases, exact resume",
+	Commands: []cli.Command{
+		{Name: "pretrain", Summary: "pretrain (or continue pretraining) a BERT model on shards", Run: runPretrain},
+		{Name: "plot", Summary: "render a run's metrics.jsonl as a PNG of loss, accuracy and learning rate", Run: runPlot},
+	},
 }
 
 func main() { cli.Main(program) }

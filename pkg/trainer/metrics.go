@@ -1,0 +1,129 @@
+package trainer
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+)
+
+// MetricsName is the file of one JSON object per update (and per
+// evaluation) in a training output directory.
+const MetricsName = "metrics.jsonl"
+
+// StepMetrics is one line of metrics.jsonl: the update's losses averaged
+// over its micro-batches, and throughput over the update's wall time.
+type StepMetrics struct {
+	Phase       string  `json:"phase,omitempty"`
+	Step        int64   `json:"step"`
+	Loss        float64 `json:"loss"`
+	MLMLoss     float64 `json:"mlm_loss"`
+	NSPLoss     float64 `json:"nsp_loss"`
+	MLMAccuracy float64 `json:"mlm_accuracy"`
+	NSPAccuracy float64 `json:"nsp_accuracy"`
+	LR          float64 `json:"lr"`
+	GradNorm    float64 `json:"grad_norm"`
+	SeqPerS     float64 `json:"seq_per_s"`
+	TokensPerS  float64 `json:"tokens_per_s"`
+	Elapsed     float64 `json:"elapsed_s"`
+	Skipped     bool    `json:"skipped,omitempty"` // non-finite loss or gradient: no update
+}
+
+// EvalMetrics is the line that an evaluation during training adds.
+type EvalMetrics struct {
+	Phase          string  `json:"phase,omitempty"`
+	Step           int64   `json:"step"`
+	EvalMLMLoss    float64 `json:"eval_mlm_loss"`
+	EvalMLMAcc     float64 `json:"eval_mlm_accuracy"`
+	EvalNSPLoss    float64 `json:"eval_nsp_loss"`
+	EvalNSPAcc     float64 `json:"eval_nsp_accuracy"`
+	EvalPerplexity float64 `json:"eval_mlm_perplexity"`
+}
+
+// metricsLog appends lines to metrics.jsonl.
+type metricsLog struct {
+	f    *os.File
+	path string
+}
+
+// openMetrics opens path for appending after dropping every line whose
+// step is above step: the updates a killed run logged after its last
+// checkpoint are redone by the resumed run and logged again, once. A
+// partial last line (a kill mid-write) is dropped too.
+func openMetrics(path string, step int64) (*metricsLog, error) {
+	data, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	var keep bytes.Buffer
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Bytes()
+		var rec struct {
+			Step *int64 `json:"step"`
+		}
+		if json.Unmarshal(line, &rec) != nil || rec.Step == nil || *rec.Step > step {
+			continue
+		}
+		keep.Write(line)
+		keep.WriteByte('\n')
+	}
+	if keep.Len() != len(data) {
+		if err := os.WriteFile(path, keep.Bytes(), 0o644); err != nil {
+			return nil, fmt.Errorf("metrics: %w", err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %w", err)
+	}
+	return &metricsLog{f: f, path: path}, nil
+}
+
+// write appends v as one JSON line; non-finite numbers are written as null
+// (JSON has no NaN), so that the file stays readable after a bad step.
+func (l *metricsLog) write(v any) error {
+	b, err := json.Marshal(finite(v))
+	if err != nil {
+		return fmt.Errorf("metrics %s: %w", l.path, err)
+	}
+	if _, err := l.f.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("metrics %s: %w", l.path, err)
+	}
+	return nil
+}
+
+func (l *metricsLog) sync() error  { return l.f.Sync() }
+func (l *metricsLog) close() error { return l.f.Close() }
+
+// finite returns v as a map with NaN and ±Inf values replaced by nil.
+func finite(v any) any {
+	b, err := json.Marshal(v)
+	if err == nil {
+		return json.RawMessage(b)
+	}
+	// encoding/json refuses NaN: rebuild through a map of the struct's fields.
+	var m map[string]any
+	switch s := v.(type) {
+	case StepMetrics:
+		m = map[string]any{"phase": s.Phase, "step": s.Step, "loss": num(s.Loss), "mlm_loss": num(s.MLMLoss),
+			"nsp_loss": num(s.NSPLoss), "mlm_accuracy": num(s.MLMAccuracy), "nsp_accuracy": num(s.NSPAccuracy),
+			"lr": num(s.LR), "grad_norm": num(s.GradNorm), "seq_per_s": num(s.SeqPerS),
+			"tokens_per_s": num(s.TokensPerS), "elapsed_s": num(s.Elapsed), "skipped": s.Skipped}
+	default:
+		return v
+	}
+	return m
+}
+
+func num(x float64) any {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return x
+}

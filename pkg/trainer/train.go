@@ -1,0 +1,544 @@
+package trainer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"time"
+
+	"github.com/bertline/bertline/pkg/bert"
+	"github.com/bertline/bertline/pkg/loader"
+	"github.com/bertline/bertline/pkg/manifest"
+	"github.com/bertline/bertline/pkg/optim"
+	"github.com/bertline/bertline/pkg/progress"
+	"github.com/bertline/bertline/pkg/version"
+	"github.com/bertline/bertline/pkg/wordpiece"
+)
+
+// Stage is the stage name in a finished training directory's manifest.
+const Stage = "train pretrain"
+
+// RunParams are the parameters that decide what a run computes. A resumed
+// run must have the same ones (StepsThisRun, checkpointing, threads and
+// logging are not among them: they change when, not what).
+type RunParams struct {
+	Phase       string  `json:"phase,omitempty"`
+	BatchSize   int     `json:"batch_size"` // global sequences per update
+	GradAccum   int     `json:"grad_accum"` // micro-batches per update and rank
+	World       int     `json:"world"`      // data-parallel ranks
+	LR          float64 `json:"lr"`
+	Warmup      float64 `json:"warmup"` // proportion of MaxSteps
+	MaxSteps    int64   `json:"max_steps"`
+	Optimizer   string  `json:"optimizer"` // lamb or adamw
+	Schedule    string  `json:"schedule"`  // poly or linear
+	Seed        uint64  `json:"seed"`
+	Dropout     float64 `json:"hidden_dropout"`
+	AttnDropout float64 `json:"attention_dropout"`
+	InitFrom    string  `json:"init_checkpoint,omitempty"`
+	VocabSHA256 string  `json:"vocab_sha256"`
+	Data        string  `json:"data"`
+}
+
+// Config is a training run.
+type Config struct {
+	RunParams
+	Model     bert.Config // VocabSize must equal the vocabulary's size
+	VocabPath string
+	Out       string
+	Resume    bool // continue from the latest checkpoint in Out/checkpoints when there is one
+
+	StepsThisRun    int64 // stop after this many updates in this process (0: no limit)
+	CheckpointEvery int64 // updates between checkpoints (0: only at the end)
+	KeepCheckpoints int   // most recent checkpoints kept (0: all)
+	MaxSkipped      int   // consecutive non-finite updates that stop the run (0: 10)
+	EvalBatches     int   // held-out batches evaluated at the end (0: all, <0: none)
+	Rank            int
+	Progress        progress.Config
+	Log             *slog.Logger
+}
+
+// Result says how a run ended.
+type Result struct {
+	Step       int64  // updates done
+	Checkpoint string // the last checkpoint written or found
+	Finished   bool   // Step reached MaxSteps and the output's manifest is written
+	Preempted  bool   // stopped by a signal after checkpointing
+	Skipped    bool   // the output was already finished: nothing done
+	Eval       *EvalResult
+}
+
+// Run trains (or continues training) a BERT model on the shards under
+// cfg.Data/train, checkpointing under cfg.Out/checkpoints and logging to
+// cfg.Out/metrics.jsonl. Cancelling ctx (SIGTERM, SIGUSR1, Ctrl-C) makes it
+// finish the current update, checkpoint and return with Preempted set.
+func Run(ctx context.Context, cfg Config) (*Result, error) {
+	log := cfg.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	vocab, err := wordpiece.LoadVocab(cfg.VocabPath)
+	if err != nil {
+		return nil, err
+	}
+	if vocab.Len() != cfg.Model.VocabSize {
+		return nil, fmt.Errorf("%s has %d tokens, the model's vocab_size is %d", cfg.VocabPath, vocab.Len(), cfg.Model.VocabSize)
+	}
+	cfg.VocabSHA256 = vocab.SHA256()
+	if _, err := manifest.Read(cfg.Data); err != nil {
+		return nil, fmt.Errorf("training data: %w", err)
+	}
+	if manifest.Complete(cfg.Out, Stage, cfg.RunParams) {
+		ck, err := ResolveCheckpoint(cfg.Out)
+		if err != nil {
+			return nil, err
+		}
+		log.Info("training already finished; nothing to do", "out", cfg.Out, "checkpoint", ck)
+		return &Result{Step: cfg.MaxSteps, Checkpoint: ck, Finished: true, Skipped: true}, nil
+	}
+	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+
+	// Parameters, optimizer state and position: fresh, from --init-checkpoint, or resumed.
+	p, err := bert.NewParams(cfg.Model, cfg.Seed)
+	if err != nil {
+		return nil, err
+	}
+	ost := optim.NewState(len(p.Data))
+	state := &State{Params: cfg.RunParams, ModelConf: cfg.Model, LossScale: 1}
+	root := filepath.Join(cfg.Out, CheckpointsDir)
+	steps, err := listCheckpoints(root)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(steps) > 0 && !cfg.Resume:
+		return nil, fmt.Errorf("%s already holds checkpoints up to step %d: pass --resume to continue that run, or choose another --out", cfg.Out, steps[len(steps)-1])
+	case len(steps) > 0:
+		dir := filepath.Join(root, checkpointName(steps[len(steps)-1]))
+		if state, err = resumeFrom(dir, cfg, p, ost); err != nil {
+			return nil, err
+		}
+		log.Info("resuming", "checkpoint", dir, "step", state.Step, "epoch", state.Cursor.Epoch, "batch", state.Cursor.Batch)
+	case cfg.InitFrom != "":
+		if err := initFrom(cfg.InitFrom, p, log); err != nil {
+			return nil, err
+		}
+	}
+	if state.Step >= cfg.MaxSteps {
+		return finish(ctx, cfg, p, state, "", log)
+	}
+
+	micro := cfg.BatchSize / (cfg.GradAccum * max(1, cfg.World))
+	data, err := loader.Open(loader.Config{
+		Dir: filepath.Join(cfg.Data, "train"), BatchSize: micro, Rank: cfg.Rank, World: cfg.World,
+		Seed: cfg.Seed, Shuffle: true, VocabSHA256: cfg.VocabSHA256, Mask: maskConfig(vocab),
+	}, loader.Cursor{Epoch: state.Cursor.Epoch, Batch: state.Cursor.Batch})
+	if err != nil {
+		return nil, err
+	}
+	defer data.Close()
+	if data.MaxT() > cfg.Model.MaxPositionEmbeddings {
+		return nil, fmt.Errorf("%s: sequences of up to %d tokens, the model has %d positions", cfg.Data, data.Meta().MaxSeqLen, cfg.Model.MaxPositionEmbeddings)
+	}
+	if data.BatchesPerEpoch() == 0 {
+		return nil, fmt.Errorf("%s: %d training instances, fewer than one batch of %d", cfg.Data, data.Instances(), cfg.BatchSize)
+	}
+	r := &run{cfg: cfg, p: p, ost: ost, state: state, data: data, micro: micro, root: root, log: log,
+		m: bert.NewModelP(p, micro, data.MaxT(), max(1, data.MaxMasked()))}
+	r.metrics, err = openMetrics(filepath.Join(cfg.Out, MetricsName), state.Step)
+	if err != nil {
+		return nil, err
+	}
+	defer r.metrics.close()
+	res, err := r.loop(ctx)
+	if err != nil || res.Preempted || state.Step < cfg.MaxSteps {
+		return res, err
+	}
+	return finish(ctx, cfg, p, state, res.Checkpoint, log)
+}
+
+// run is one training process's state.
+type run struct {
+	cfg     Config
+	p       *bert.Params
+	ost     *optim.State
+	state   *State
+	data    *loader.Loader
+	m       *bert.Model
+	micro   int
+	root    string
+	metrics *metricsLog
+	log     *slog.Logger
+}
+
+// loop runs updates until MaxSteps, StepsThisRun or a signal, and leaves
+// a checkpoint of the last one.
+func (r *run) loop(ctx context.Context) (*Result, error) {
+	cfg, state := r.cfg, r.state
+	res := &Result{}
+	stopAt := cfg.MaxSteps
+	if cfg.StepsThisRun > 0 {
+		stopAt = min(stopAt, state.Step+cfg.StepsThisRun)
+	}
+	meter := progress.Start("train", cfg.MaxSteps, progress.Count, cfg.Progress)
+	defer meter.Finish()
+	meter.Set(state.Step)
+	lastCheckpoint := int64(-1)
+	consecutive := 0
+	var err error
+	for state.Step < stopAt {
+		if ctx.Err() != nil {
+			res.Preempted = true
+			break
+		}
+		sm, err := r.update()
+		if err != nil {
+			return nil, err
+		}
+		if err := r.metrics.write(sm); err != nil {
+			return nil, err
+		}
+		if sm.Skipped {
+			consecutive++
+			r.log.Warn("non-finite loss or gradient: update skipped", "step", sm.Step, "loss", sm.Loss, "grad_norm", sm.GradNorm, "consecutive", consecutive)
+			if consecutive >= cfg.maxSkipped() {
+				return nil, fmt.Errorf("step %d: %d updates in a row had a non-finite loss or gradient; stopping (lower --lr, check the data, or resume from an earlier checkpoint)", sm.Step, consecutive)
+			}
+		} else {
+			consecutive = 0
+		}
+		meter.Set(state.Step)
+		meter.SetAttrs("loss", fmt.Sprintf("%.4f", sm.Loss), "mlm_acc", fmt.Sprintf("%.3f", sm.MLMAccuracy),
+			"lr", fmt.Sprintf("%.3g", sm.LR), "seq_per_s", fmt.Sprintf("%.1f", sm.SeqPerS))
+		if cfg.CheckpointEvery > 0 && state.Step%cfg.CheckpointEvery == 0 && state.Step < stopAt {
+			if res.Checkpoint, err = r.checkpoint(); err != nil {
+				return nil, err
+			}
+			lastCheckpoint = state.Step
+		}
+	}
+	if state.Step != lastCheckpoint {
+		if res.Checkpoint, err = r.checkpoint(); err != nil {
+			return nil, err
+		}
+	}
+	res.Step = state.Step
+	if res.Preempted || state.Step < cfg.MaxSteps {
+		r.log.Info("stopped before the last step; continue with --resume", "step", state.Step, "max_steps", cfg.MaxSteps, "checkpoint", res.Checkpoint)
+	}
+	return res, nil
+}
+
+// checkpoint saves the current state, syncs the metrics and prunes old checkpoints.
+func (r *run) checkpoint() (string, error) {
+	if err := r.metrics.sync(); err != nil {
+		return "", fmt.Errorf("metrics: %w", err)
+	}
+	r.state.OptimStep = r.ost.Step
+	r.state.Version = version.String()
+	dir, err := saveCheckpoint(r.root, r.p, r.ost, r.state, r.cfg.VocabPath)
+	if err != nil {
+		return "", err
+	}
+	if err := pruneCheckpoints(r.root, r.cfg.KeepCheckpoints); err != nil {
+		return "", err
+	}
+	r.log.Info("checkpoint", "dir", dir, "step", r.state.Step)
+	return dir, nil
+}
+
+// update runs one optimizer update: GradAccum micro-batches forward and
+// backward, gradients averaged, then LAMB or AdamW at the scheduled rate.
+// A non-finite loss or gradient norm skips the parameter update (the data
+// and the step still advance, as NVIDIA's loss scaler skips a step).
+func (r *run) update() (StepMetrics, error) {
+	cfg, st, m := r.cfg, r.state, r.m
+	start := time.Now()
+	m.ZeroGrad()
+	sm := StepMetrics{Phase: cfg.Phase, Step: st.Step + 1}
+	var mlmCorrect, mlmCount, nspCorrect, seqs, tokens int
+	finiteLoss := true
+	for range cfg.GradAccum {
+		b, cur, err := r.data.Next()
+		if err != nil {
+			return sm, err
+		}
+		m.Dropout = bert.Dropout{Hidden: float32(cfg.Dropout), Attention: float32(cfg.AttnDropout), Seed: cfg.Seed, Step: st.MicroStep}
+		loss, err := m.Forward(b)
+		if err != nil {
+			return sm, err
+		}
+		st.MicroStep++
+		st.Cursor = loaderCursor{Epoch: cur.Epoch, Batch: cur.Batch}
+		if !isFinite(float64(loss.Total)) {
+			finiteLoss = false
+		}
+		m.Backward(b)
+		sm.Loss += float64(loss.Total)
+		sm.MLMLoss += float64(loss.MLM)
+		sm.NSPLoss += float64(loss.NSP)
+		mlmCorrect += loss.MLMCorrect
+		mlmCount += loss.MLMCount
+		nspCorrect += loss.NSPCorrect
+		seqs += b.B
+		tokens += realTokens(b)
+	}
+	k := float64(cfg.GradAccum)
+	sm.Loss, sm.MLMLoss, sm.NSPLoss = sm.Loss/k, sm.MLMLoss/k, sm.NSPLoss/k
+	sm.MLMAccuracy = float64(mlmCorrect) / float64(max(1, mlmCount))
+	sm.NSPAccuracy = float64(nspCorrect) / float64(max(1, seqs))
+	if cfg.GradAccum > 1 {
+		scale := float32(1 / k)
+		for i := range m.Grads {
+			m.Grads[i] *= scale
+		}
+	}
+	st.Step++
+	sm.LR = cfg.lr(st.Step)
+	var err error
+	if finiteLoss {
+		sm.GradNorm, err = r.optimizerStep(sm.LR)
+		if err != nil {
+			return sm, err
+		}
+	} else {
+		sm.GradNorm = math.NaN()
+	}
+	sm.Skipped = !finiteLoss || !isFinite(sm.GradNorm)
+	if sm.Skipped {
+		st.Skipped++
+	}
+	dt := time.Since(start).Seconds()
+	st.Elapsed += dt
+	st.Sequences += int64(seqs)
+	sm.Elapsed = st.Elapsed
+	sm.SeqPerS = float64(seqs) / dt
+	sm.TokensPerS = float64(tokens) / dt
+	return sm, nil
+}
+
+// optimizerStep applies the configured optimizer and returns the global
+// gradient norm (before clipping, for LAMB). A non-finite norm leaves the
+// parameters untouched.
+func (r *run) optimizerStep(lr float64) (float64, error) {
+	groups := groupsOf(r.p)
+	switch r.cfg.Optimizer {
+	case "adamw":
+		norm := optim.Norm(r.m.Grads)
+		if !isFinite(norm) {
+			return norm, nil
+		}
+		return norm, optim.DefaultAdamW.Step(r.p.Data, r.m.Grads, r.ost, groups, lr)
+	default:
+		return optim.DefaultLAMB.Step(r.p.Data, r.m.Grads, r.ost, groups, lr)
+	}
+}
+
+// groupsOf is the optimizer's view of the parameter table.
+func groupsOf(p *bert.Params) []optim.Group {
+	g := make([]optim.Group, len(p.Tensors))
+	for i, t := range p.Tensors {
+		g[i] = optim.Group{Offset: t.Offset, Size: t.Size, Decay: t.Decay}
+	}
+	return g
+}
+
+// lr is the learning rate of update step (1-based): the schedule is
+// advanced before the optimizer steps, as NVIDIA's run_pretraining.py does,
+// so the first update of a warm-up already has a non-zero rate.
+func (c *Config) lr(step int64) float64 {
+	if c.Schedule == "linear" {
+		return optim.LinearWarmup(c.LR, step, int64(c.Warmup*float64(c.MaxSteps)), c.MaxSteps)
+	}
+	return optim.PolyWarmup(c.LR, step, c.MaxSteps, c.Warmup, 0.5)
+}
+
+func (c *Config) maxSkipped() int {
+	if c.MaxSkipped > 0 {
+		return c.MaxSkipped
+	}
+	return 10
+}
+
+// validate checks the parameters that do not need the data.
+func (c *Config) validate() error {
+	world := max(1, c.World)
+	switch {
+	case c.Out == "" || c.Data == "" || c.VocabPath == "":
+		return errors.New("train: data, vocabulary and output directories are required")
+	case c.BatchSize <= 0 || c.GradAccum <= 0:
+		return fmt.Errorf("train: batch size %d and gradient accumulation %d must be positive", c.BatchSize, c.GradAccum)
+	case c.BatchSize%(c.GradAccum*world) != 0:
+		return fmt.Errorf("train: batch size %d is not a multiple of grad-accum %d × world %d", c.BatchSize, c.GradAccum, world)
+	case c.MaxSteps <= 0:
+		return fmt.Errorf("train: max steps %d must be positive", c.MaxSteps)
+	case c.LR <= 0 || c.Warmup < 0 || c.Warmup >= 1:
+		return fmt.Errorf("train: learning rate %g must be positive and warm-up %g in [0, 1)", c.LR, c.Warmup)
+	case c.Optimizer != "lamb" && c.Optimizer != "adamw":
+		return fmt.Errorf("train: unknown optimizer %q (lamb or adamw)", c.Optimizer)
+	case c.Schedule != "poly" && c.Schedule != "linear":
+		return fmt.Errorf("train: unknown schedule %q (poly or linear)", c.Schedule)
+	case c.Dropout < 0 || c.Dropout >= 1 || c.AttnDropout < 0 || c.AttnDropout >= 1:
+		return fmt.Errorf("train: dropout %g/%g must be in [0, 1)", c.Dropout, c.AttnDropout)
+	case c.Rank < 0 || c.Rank >= world:
+		return fmt.Errorf("train: rank %d outside world size %d", c.Rank, world)
+	}
+	return c.Model.Validate()
+}
+
+// resumeFrom loads the checkpoint dir into p and ost and returns its state,
+// after checking that it belongs to a run with the same parameters.
+func resumeFrom(dir string, cfg Config, p *bert.Params, ost *optim.State) (*State, error) {
+	st, err := readState(dir)
+	if err != nil {
+		return nil, err
+	}
+	if st.ModelConf != cfg.Model {
+		return nil, fmt.Errorf("%s: the checkpoint's model differs from this run's (%+v vs %+v)", dir, st.ModelConf, cfg.Model)
+	}
+	if !reflect.DeepEqual(st.Params, cfg.RunParams) {
+		return nil, fmt.Errorf("%s: the run's parameters differ from the checkpoint's (%+v vs %+v); resume with the same ones or start a new --out", dir, cfg.RunParams, st.Params)
+	}
+	rep, err := bert.LoadWeights(filepath.Join(dir, bert.WeightsName), p)
+	if err != nil {
+		return nil, err
+	}
+	if len(rep.Missing) > 0 || len(rep.Unexpected) > 0 {
+		return nil, fmt.Errorf("%s: checkpoint does not match the model: missing %v, unexpected %v", dir, rep.Missing, rep.Unexpected)
+	}
+	if err := loadOptimizer(dir, ost); err != nil {
+		return nil, err
+	}
+	ost.Step = st.OptimStep
+	return st, nil
+}
+
+// initFrom loads the weights of another run or a published BERT checkpoint
+// (phase 2 from phase 1, or Google/HuggingFace weights). Tensors the source
+// lacks keep their initialisation and are reported.
+func initFrom(path string, p *bert.Params, log *slog.Logger) error {
+	dir, err := ResolveCheckpoint(path)
+	if err != nil {
+		return err
+	}
+	cfg, err := bert.LoadConfig(filepath.Join(dir, bert.ConfigName))
+	if err == nil && (cfg.HiddenSize != p.Config.HiddenSize || cfg.NumHiddenLayers != p.Config.NumHiddenLayers ||
+		cfg.VocabSize != p.Config.VocabSize) {
+		return fmt.Errorf("%s: the checkpoint is a %d-layer, %d-wide model with %d tokens; this run's is %d, %d, %d", dir,
+			cfg.NumHiddenLayers, cfg.HiddenSize, cfg.VocabSize, p.Config.NumHiddenLayers, p.Config.HiddenSize, p.Config.VocabSize)
+	}
+	rep, err := bert.LoadWeights(filepath.Join(dir, bert.WeightsName), p)
+	if err != nil {
+		return err
+	}
+	if len(rep.Missing) > 0 {
+		log.Warn("initial checkpoint lacks tensors; they keep their random initialisation", "checkpoint", dir, "missing", rep.Missing)
+	}
+	if len(rep.Unexpected) > 0 {
+		log.Warn("initial checkpoint has tensors the model does not use", "checkpoint", dir, "unexpected", rep.Unexpected)
+	}
+	log.Info("initialised from checkpoint", "dir", dir)
+	return nil
+}
+
+// finish evaluates on the held-out split (when there is one) and writes
+// the output's manifest, which marks the run finished.
+func finish(ctx context.Context, cfg Config, p *bert.Params, state *State, ck string, log *slog.Logger) (*Result, error) {
+	var err error
+	if ck == "" {
+		if ck, err = ResolveCheckpoint(cfg.Out); err != nil {
+			return nil, err
+		}
+	}
+	res := &Result{Step: state.Step, Checkpoint: ck, Finished: true}
+	holdout := filepath.Join(cfg.Data, "holdout")
+	if _, err := os.Stat(holdout); err == nil && cfg.EvalBatches >= 0 {
+		ev, err := EvaluateDir(ctx, p, holdout, cfg.VocabPath, 8, cfg.EvalBatches)
+		if err != nil && !errors.Is(err, errNoInstances) {
+			return nil, err
+		}
+		if err == nil {
+			res.Eval = &ev
+			log.Info("held-out evaluation", "mlm_accuracy", ev.MLMAccuracy, "mlm_loss", ev.MLMLoss, "nsp_accuracy", ev.NSPAccuracy,
+				"most_frequent_baseline", ev.MostFrequentBaseline)
+			ml, err := openMetrics(filepath.Join(cfg.Out, MetricsName), state.Step)
+			if err != nil {
+				return nil, err
+			}
+			werr := ml.write(EvalMetrics{Phase: cfg.Phase, Step: state.Step, EvalMLMLoss: ev.MLMLoss, EvalMLMAcc: ev.MLMAccuracy,
+				EvalNSPLoss: ev.NSPLoss, EvalNSPAcc: ev.NSPAccuracy, EvalPerplexity: ev.Perplexity})
+			if cerr := ml.close(); werr == nil {
+				werr = cerr
+			}
+			if werr != nil {
+				return nil, werr
+			}
+		}
+	}
+	if err := writeManifest(cfg, state, ck); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// writeManifest records the finished run: its inputs (the data's manifest
+// and the vocabulary), parameters, and the final checkpoint's files.
+func writeManifest(cfg Config, state *State, ck string) error {
+	m := manifest.Manifest{Stage: Stage, Version: version.String(), Params: cfg.RunParams,
+		Counts: map[string]int64{"steps": state.Step, "sequences": state.Sequences, "skipped_steps": state.Skipped}}
+	for _, in := range [][2]string{{filepath.Join(cfg.Data, manifest.Name), filepath.Join(cfg.Data, manifest.Name)}, {cfg.VocabPath, cfg.VocabPath}} {
+		f, err := manifest.Describe(in[0], in[1])
+		if err != nil {
+			return err
+		}
+		m.Inputs = append(m.Inputs, f)
+	}
+	rel, err := filepath.Rel(cfg.Out, ck)
+	if err != nil {
+		return err
+	}
+	for _, name := range []string{bert.WeightsName, bert.ConfigName, bert.VocabName, OptimizerName, StateName} {
+		f, err := manifest.Describe(filepath.Join(ck, name), filepath.Join(rel, name))
+		if err != nil {
+			return err
+		}
+		m.Outputs = append(m.Outputs, f)
+	}
+	if f, err := manifest.Describe(filepath.Join(cfg.Out, MetricsName), MetricsName); err == nil {
+		m.Outputs = append(m.Outputs, f)
+	}
+	return manifest.Write(cfg.Out, &m)
+}
+
+// maskConfig is what the loader needs to mask dynamic shards.
+func maskConfig(v *wordpiece.Vocab) loader.MaskConfig {
+	s := v.Special()
+	words := make([]string, v.Len())
+	for i := range words {
+		words[i] = v.Token(int32(i))
+	}
+	return loader.MaskConfig{CLS: s.CLS, SEP: s.SEP, MASK: s.MASK, VocabSize: v.Len(), Words: words}
+}
+
+// realTokens counts the non-padding tokens of b.
+func realTokens(b *bert.Batch) int {
+	if b.Mask == nil {
+		return b.B * b.T
+	}
+	n := 0
+	for _, x := range b.Mask {
+		n += int(x)
+	}
+	return n
+}
+
+func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
