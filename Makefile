@@ -26,15 +26,20 @@ vet:
 	$(GO) vet ./...
 
 fmt:
-	@files=$$(gofmt -l cmd pkg); if [ -n "$$files" ]; then echo "gofmt needed:"; echo "$$files"; exit 1; fi
+	@files=$$(gofmt -l cmd pkg internal); if [ -n "$$files" ]; then echo "gofmt needed:"; echo "$$files"; exit 1; fi
 
 test: fmt vet
 	$(GO) test -count=1 -timeout 15m ./...
 
-# Micro-benchmarks per package, and BenchmarkFetch: the whole fetch stage on a
-# 48 MB synthetic dump next to bzip2 decompression alone (C and Go) on the same file.
+# Micro-benchmarks per package (BenchmarkFetch: the whole fetch stage on a
+# 48 MB synthetic dump next to bzip2 decompression alone, C and Go, on the same
+# file), then training throughput next to PyTorch on the same machine and
+# thread count (pipelines/bench-train.sh; needs Debian's python3-torch).
+PYTHON ?= /usr/bin/python3
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/...
+	@if $(PYTHON) -c 'import torch' 2>/dev/null; then PYTHON=$(PYTHON) pipelines/bench-train.sh; \
+	else echo "bench-train: skipped, $(PYTHON) has no torch (apt install python3-torch libopenblas0-pthread)"; fi
 
 # The whole chain: fetch → vocab → phase-1/phase-2 shards → two training
 # phases → held-out evaluation. Defaults run on the embedded sample corpus in
@@ -50,19 +55,19 @@ VOCAB      ?=
 VOCAB_SIZE ?= 4000
 HOLDOUT    ?= 0.05
 BLOCK_DOCS ?= 8
-MODEL      ?= mini
+MODEL      ?= tiny
 DEVICE     ?= cpu
 SEED       ?= 42
-P1_BATCH   ?= 32
+P1_BATCH   ?= 16
 P1_ACCUM   ?= 1
-P1_LR      ?= 2e-3
-P1_WARMUP  ?= 0.1
-P1_STEPS   ?= 300
+P1_LR      ?= 1e-2
+P1_WARMUP  ?= 0.05
+P1_STEPS   ?= 500
 P2_BATCH   ?= 8
 P2_ACCUM   ?= 1
-P2_LR      ?= 1e-3
+P2_LR      ?= 5e-3
 P2_WARMUP  ?= 0.1
-P2_STEPS   ?= 40
+P2_STEPS   ?= 30
 TRAIN_FLAGS ?=
 
 ifeq ($(VOCAB),)
