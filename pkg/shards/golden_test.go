@@ -161,3 +161,37 @@ func TestPyarrow(t *testing.T) {
 		t.Errorf("meta of the pyarrow shard\ngot  %+v\nwant %+v", meta, tinyMeta())
 	}
 }
+
+// Apache Arrow's JavaScript implementation reads the Go-written fixture as
+// testdata/tiny.json, zstd buffers and checksums included. It runs when
+// node and the modules of testdata/arrowjs are installed
+// (cd testdata/arrowjs && npm ci).
+func TestArrowJS(t *testing.T) {
+	dir := filepath.Join("testdata", "arrowjs")
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node not installed")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "apache-arrow")); err != nil {
+		t.Skip("apache-arrow not installed (cd pkg/shards/testdata/arrowjs && npm ci)")
+	}
+	cmd := exec.Command("node", "check.mjs", filepath.Join("..", "tiny.arrow"))
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node check.mjs: %v", err)
+	}
+	want, err := os.ReadFile(filepath.Join("testdata", "tiny.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gotV, wantV any
+	if err := json.Unmarshal(out, &gotV); err != nil {
+		t.Fatalf("check.mjs printed %q: %v", out, err)
+	}
+	if err := json.Unmarshal(want, &wantV); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(gotV, wantV) {
+		t.Errorf("Arrow JS reads tiny.arrow as\n%s\nwant\n%s", out, want)
+	}
+}
