@@ -63,6 +63,7 @@ P1_ACCUM   ?= 1
 P1_LR      ?= 1e-2
 P1_WARMUP  ?= 0.05
 P1_STEPS   ?= 500
+P2_BIN     ?= 128
 P2_BATCH   ?= 8
 P2_ACCUM   ?= 1
 P2_LR      ?= 5e-3
@@ -86,7 +87,7 @@ pretrain: build
 	bin/shard pretrain $(CORPORA) --vocab $(VOCAB_FILE) --holdout $(HOLDOUT) --block-docs $(BLOCK_DOCS) \
 		--seq-len 128 --max-pred 20 --out $(OUT)/phase1
 	bin/shard pretrain $(CORPORA) --vocab $(VOCAB_FILE) --holdout $(HOLDOUT) --block-docs $(BLOCK_DOCS) \
-		--seq-len 512 --max-pred 80 --out $(OUT)/phase2
+		--seq-len 512 --max-pred 80 $(if $(P2_BIN),--bin-size $(P2_BIN)) --out $(OUT)/phase2
 	bin/train pretrain --data $(OUT)/phase1 --model $(MODEL) --vocab $(VOCAB_FILE) --out $(OUT)/run-phase1 \
 		--device $(DEVICE) --seed $(SEED) --batch-size $(P1_BATCH) --grad-accum $(P1_ACCUM) --lr $(P1_LR) \
 		--warmup $(P1_WARMUP) --max-steps $(P1_STEPS) --resume $(TRAIN_FLAGS)

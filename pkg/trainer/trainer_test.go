@@ -15,9 +15,11 @@ import (
 
 	"github.com/bertline/bertline/internal/shardtest"
 	"github.com/bertline/bertline/pkg/bert"
+	"github.com/bertline/bertline/pkg/loader"
 	"github.com/bertline/bertline/pkg/manifest"
 	"github.com/bertline/bertline/pkg/progress"
 	"github.com/bertline/bertline/pkg/shards"
+	"github.com/bertline/bertline/pkg/wordpiece"
 )
 
 // tinyModel is a model small enough to train in tests.
@@ -283,5 +285,64 @@ func TestKeepCheckpoints(t *testing.T) {
 	}
 	if err := manifest.Verify(filepath.Join(c.Out, CheckpointsDir, checkpointName(6)), m); err != nil {
 		t.Error(err)
+	}
+}
+
+// An update with gradient accumulation averages the gradients of its
+// micro-batches: the gradient norm it reports is that of the mean of the
+// micro-batches' gradients, each computed on its own.
+func TestGradientAccumulation(t *testing.T) {
+	dir := t.TempDir()
+	vocab := shardtest.Vocab(t, dir)
+	data := shardtest.Data(t, dir, vocab, shards.MaskingStatic, 1, 40, 32)
+	c := testConfig(t, data, vocab, filepath.Join(dir, "run"))
+	c.GradAccum, c.BatchSize, c.MaxSteps = 3, 12, 1
+	if _, err := Run(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	var logged StepMetrics
+	if err := json.Unmarshal([]byte(strings.SplitN(string(readFile(t, filepath.Join(c.Out, MetricsName))), "\n", 2)[0]), &logged); err != nil {
+		t.Fatal(err)
+	}
+
+	// The same three micro-batches, one model each, with the dropout steps the run used.
+	p, err := bert.NewParams(c.Model, c.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := wordpiece.LoadVocab(vocab)
+	l, err := loader.Open(loader.Config{Dir: filepath.Join(data, "train"), BatchSize: 4, Seed: c.Seed, Shuffle: true, Mask: maskConfig(v)}, loader.Cursor{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	sum := make([]float64, len(p.Data))
+	var loss float64
+	for k := range 3 {
+		b, _, err := l.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := bert.NewModel(p, b.B, b.T)
+		m.Dropout = bert.Dropout{Hidden: 0.1, Attention: 0.1, Seed: c.Seed, Step: uint64(k)}
+		ls, err := m.Forward(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Backward(b)
+		loss += float64(ls.Total) / 3
+		for i, g := range m.Grads {
+			sum[i] += float64(g) / 3
+		}
+	}
+	var sq float64
+	for _, g := range sum {
+		sq += g * g
+	}
+	if want := math.Sqrt(sq); math.Abs(logged.GradNorm-want) > 1e-5*want {
+		t.Errorf("gradient norm %.7g, mean of the micro-batches' gradients has %.7g", logged.GradNorm, want)
+	}
+	if math.Abs(logged.Loss-loss) > 1e-6*loss {
+		t.Errorf("loss %.7g, mean of the micro-batches' %.7g", logged.Loss, loss)
 	}
 }
