@@ -143,8 +143,6 @@ func runPretrain(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 	}
 	switch {
-	case res.Preempted:
-		slog.Info("stopped by a signal after checkpointing; rerun with --resume", "step", res.Step, "checkpoint", res.Checkpoint)
 	case res.Finished && !res.Skipped:
 		slog.Info("training finished", "step", res.Step, "checkpoint", res.Checkpoint, "metrics", filepath.Join(c.Out, trainer.MetricsName))
 	}

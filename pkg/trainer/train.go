@@ -232,8 +232,11 @@ func (r *run) loop(ctx context.Context) (*Result, error) {
 		}
 	}
 	res.Step = state.Step
-	if res.Preempted || state.Step < cfg.MaxSteps {
-		r.log.Info("stopped before the last step; continue with --resume", "step", state.Step, "max_steps", cfg.MaxSteps, "checkpoint", res.Checkpoint)
+	switch {
+	case res.Preempted:
+		r.log.Info("stopped by a signal after checkpointing; continue with --resume", "step", state.Step, "max_steps", cfg.MaxSteps, "checkpoint", res.Checkpoint)
+	case state.Step < cfg.MaxSteps:
+		r.log.Info("stopped after --steps-this-run; continue with --resume", "step", state.Step, "max_steps", cfg.MaxSteps, "checkpoint", res.Checkpoint)
 	}
 	return res, nil
 }
