@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"runtime"
 	"sync"
 
@@ -23,7 +24,18 @@ and split exactly as the BERT tokenizer will split them (lower-cased and
 without accents unless --cased), counted on all cores, and merged into word
 pieces with ## continuations until --size tokens. The special tokens [PAD]
 [UNK] [CLS] [SEP] [MASK] come first; --unused N reserves [unusedN] slots laid
-out as in Google's vocabularies. The same corpus gives the same file.
+out as in Google's vocabularies. The same corpus gives the same file, with any
+--workers.
+
+Memory stays bounded for corpora of any size: the counting goroutines hold
+about --max-words distinct words in all, and write sorted counts to
+temporary files in --tmp-dir when they have more (about 15 bytes per word
+each time; the files are removed at the end). The counts are then merged
+exactly. When the corpus has more than --max-words distinct words, training
+uses the words that occur at least N times, N the smallest count that keeps
+at most --max-words; the rarer words are dropped, which changes the
+vocabulary only where their few occurrences would have decided a merge. The
+log says how many words and occurrences were kept.
 
 Example:
   shard vocab --corpus corpus/wiki --corpus corpus/books --size 30522 --out vocab.txt`
@@ -37,6 +49,8 @@ func runVocab(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	minFreq := flags.Int64("min-frequency", vocabtrain.DefaultMinFrequency, "ignore pairs seen fewer times")
 	out := flags.String("out", "", "output vocab.txt (required)")
 	workers := flags.Int("workers", 0, "counting goroutines (default: all cores)")
+	maxWords := flags.Int("max-words", vocabtrain.DefaultMaxWords, "distinct words held in memory and trained on")
+	tmpDir := flags.String("tmp-dir", "", "directory for temporary word counts (default: the directory of --out)")
 	if err := cli.Parse(flags, args); err != nil {
 		return err
 	}
@@ -45,9 +59,14 @@ func runVocab(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cli.Usagef("--corpus and --out are required")
 	case *size <= 0:
 		return cli.Usagef("--size must be positive")
+	case *maxWords <= 0:
+		return cli.Usagef("--max-words must be positive")
 	}
 	if *workers <= 0 {
 		*workers = runtime.GOMAXPROCS(0)
+	}
+	if *tmpDir == "" {
+		*tmpDir = filepath.Dir(*out)
 	}
 	// The tokenizer needs a vocabulary only for ids; Words uses none of it.
 	placeholder, err := wordpiece.ReadVocab(bytes.NewReader([]byte("[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\n")))
@@ -55,15 +74,16 @@ func runVocab(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	tok := wordpiece.New(placeholder, wordpiece.Options{Lowercase: !*cased})
-	counts, docs, err := countWords(ctx, *corpora, tok, *workers)
+	words, docs, st, err := countWords(ctx, *corpora, tok, *workers, *maxWords, *tmpDir)
 	if err != nil {
 		return err
 	}
-	words := make([]vocabtrain.WordCount, 0, len(counts))
-	for w, n := range counts {
-		words = append(words, vocabtrain.WordCount{Word: w, Count: n})
+	slog.Info("counted", "documents", docs, "words", st.Tokens, "distinct_words", st.Distinct,
+		"kept_words", st.Kept, "kept_share", fmt.Sprintf("%.4f%%", 100*float64(st.KeptTokens)/float64(max(st.Tokens, 1))),
+		"min_count", st.MinCount, "spilled_runs", st.Runs)
+	if len(words) == 0 {
+		return fmt.Errorf("%v: no words to train on (--max-words %d)", *corpora, *maxWords)
 	}
-	slog.Info("counted", "documents", docs, "distinct_words", len(words))
 	vocab, err := vocabtrain.Train(ctx, words, vocabtrain.Options{Size: *size, MinFrequency: *minFreq, Unused: *unused})
 	if err != nil {
 		return err
@@ -75,30 +95,29 @@ func runVocab(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := atomicfile.WriteFile(*out, buf.Bytes()); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: %d tokens from %d documents (%d distinct words)\n", *out, len(vocab), docs, len(words))
+	fmt.Fprintf(stdout, "%s: %d tokens from %d documents (%d distinct words, %d trained on)\n", *out, len(vocab), docs, st.Distinct, len(words))
 	return nil
 }
 
-// countWords counts the words of every document on several goroutines.
-func countWords(ctx context.Context, corpora []string, tok *wordpiece.Tokenizer, workers int) (map[string]int64, int64, error) {
+// countWords counts the words of every document on several goroutines, in
+// about maxWords distinct words of memory, spilling to tmpDir.
+func countWords(ctx context.Context, corpora []string, tok *wordpiece.Tokenizer, workers, maxWords int, tmpDir string) ([]vocabtrain.WordCount, int64, vocabtrain.CountStats, error) {
+	counter := vocabtrain.NewCounter(tmpDir, maxWords, workers)
+	defer counter.Close()
 	docs := make(chan [][]byte, 4*workers)
-	partial := make([]map[string]int64, workers)
 	var wg sync.WaitGroup
 	for i := range workers {
-		partial[i] = map[string]int64{}
-		wg.Add(1)
-		go func(m map[string]int64) {
-			defer wg.Done()
+		tally := counter.Tally(i)
+		wg.Go(func() {
 			for doc := range docs {
 				for _, s := range doc {
-					tok.Words(s, func(w []byte) { m[string(w)]++ })
+					tok.Words(s, tally.Add)
 				}
 			}
-		}(partial[i])
+		})
 	}
 	var n int64
 	meter := progress.Start("count words", 0, progress.Count, progress.Config{})
-	defer meter.Finish()
 	err := pretraining.ReadCorpora(ctx, corpora, func(doc [][]byte) error {
 		n++
 		meter.Add(1)
@@ -115,17 +134,19 @@ func countWords(ctx context.Context, corpora []string, tok *wordpiece.Tokenizer,
 	})
 	close(docs)
 	wg.Wait()
+	meter.Finish()
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, vocabtrain.CountStats{}, err
 	}
 	if n == 0 {
-		return nil, 0, fmt.Errorf("%v: no documents", corpora)
+		return nil, 0, vocabtrain.CountStats{}, fmt.Errorf("%v: no documents", corpora)
 	}
-	total := partial[0]
-	for _, m := range partial[1:] {
-		for w, c := range m {
-			total[w] += c
-		}
+	words, st, err := counter.Words(ctx)
+	if err != nil {
+		return nil, 0, vocabtrain.CountStats{}, err
 	}
-	return total, n, nil
+	if err := counter.Close(); err != nil {
+		return nil, 0, vocabtrain.CountStats{}, err
+	}
+	return words, n, st, nil
 }

@@ -8,9 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/hf/train_words.txt from the sample corpus")
@@ -170,8 +172,14 @@ func readLines(t *testing.T, name string) []string {
 
 // TestCompareHF trains on 90% of the sample corpus to 2000 tokens and
 // compares greedy WordPiece on the held-out 10% against the vocabulary that
-// HuggingFace's WordPieceTrainer learned from the same counts: ours may not
-// take more than 1% more tokens per word nor have a higher [UNK] rate.
+// HuggingFace's WordPieceTrainer learned from the same counts: ours may take
+// no more tokens per word and have no higher [UNK] rate.
+//
+// HuggingFace's result depends on its hash seed (see TestReplayHF). Eight
+// runs of testdata/gen/hf_train.js scored 1.3640 to 1.3646 tokens per
+// held-out word, and 50 replays of its walk over the words in random orders
+// 1.3640 to 1.3657 (mean 1.3645); the committed run scores 1.3643, ours
+// 1.3640.
 func TestCompareHF(t *testing.T) {
 	train, heldOut := sampleCorpus(t)
 	var lines strings.Builder
@@ -213,16 +221,57 @@ func TestCompareHF(t *testing.T) {
 	}
 	t.Logf("%d held-out words; tokens/word ours %.4f HF %.4f; [UNK] rate ours %.4f HF %.4f; %d of %d tokens shared",
 		len(heldOut), so.tokensPerWord, sh.tokensPerWord, so.unkRate, sh.unkRate, shared, compareSize)
-	if so.tokensPerWord > sh.tokensPerWord*1.01 {
-		t.Errorf("tokens per held-out word: ours %.4f, HF %.4f (+1%% allowed)", so.tokensPerWord, sh.tokensPerWord)
+	if so.tokensPerWord > sh.tokensPerWord {
+		t.Errorf("tokens per held-out word: ours %.4f, HF %.4f", so.tokensPerWord, sh.tokensPerWord)
 	}
-	if so.unkRate > sh.unkRate+1e-9 {
+	if so.unkRate > sh.unkRate {
 		t.Errorf("[UNK] rate on held-out words: ours %.4f, HF %.4f", so.unkRate, sh.unkRate)
 	}
-	// Same algorithm, different tie-breaking (HF breaks ties by token id):
-	// most tokens agree; ties among rare pairs make the tails differ.
-	if shared < compareSize*90/100 {
+	// Same algorithm and tie-break; only the order of the "##c" tokens
+	// differs, which decides a few ties among rare pairs (1998 shared).
+	if shared < compareSize*99/100 {
 		t.Errorf("only %d of %d tokens shared with HF", shared, compareSize)
+	}
+}
+
+// TestReplayHF gives Train the order in which HuggingFace's run numbered the
+// "##c" tokens (the one thing its hash seed decides) and expects its
+// vocabulary token for token: same merges, same counts, same tie-break by
+// token id, same stopping point.
+func TestReplayHF(t *testing.T) {
+	hf := readLines(t, hfVocabFile)
+	var order []rune
+	for _, tok := range hf {
+		if rest, ok := strings.CutPrefix(tok, Prefix); ok && utf8.RuneCountInString(rest) == 1 {
+			r, _ := utf8.DecodeRuneInString(rest)
+			order = append(order, r)
+		}
+	}
+	var words []WordCount
+	for _, line := range readLines(t, trainWordsFile) {
+		word, count, ok := strings.Cut(line, " ")
+		n, err := strconv.ParseInt(count, 10, 64)
+		if !ok || err != nil {
+			t.Fatalf("%s: bad line %q", trainWordsFile, line)
+		}
+		words = append(words, WordCount{word, n})
+	}
+	// HuggingFace's BertWordPieceTokenizer keeps every character here too.
+	tr, err := newTrainer(context.Background(), words, Options{Size: compareSize, LimitAlphabet: -1}, order)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(tr.tokens) != len(hf) {
+		t.Fatalf("replay has %d tokens, HF %d", len(tr.tokens), len(hf))
+	}
+	for i := range hf {
+		if tr.tokens[i] != hf[i] {
+			t.Fatalf("token %d: replay %q, HF %q (replay %q, HF %q)", i, tr.tokens[i], hf[i],
+				tr.tokens[i:min(i+5, len(hf))], hf[i:min(i+5, len(hf))])
+		}
 	}
 }
 

@@ -9,8 +9,8 @@
 //	words          vocabulary (ids 0-20)
 //	hug  10        [PAD] [UNK] [CLS] [SEP] [MASK]      special tokens
 //	pug   5        b g h n p s u                       every character, plain
-//	pun  12        ##g ##n ##s ##u                     characters seen inside a word
-//	bun   4        ##ug ##un hug pun hugs              merges, most frequent first
+//	pun  12        ##u ##g ##n ##s                     characters seen inside a word
+//	bun   4        ##ug ##un hug pun pug               merges, most frequent first
 //	hugs  5
 //
 // The algorithm is the byte-pair-encoding trainer that HuggingFace's
@@ -21,15 +21,29 @@
 // tokens or no pair occurs MinFrequency times. Merging "hug" and "##s" gives
 // "hugs"; merging "##u" and "##g" gives "##ug".
 //
-// Unlike HuggingFace's trainer, the result does not depend on hash order or on
-// the order of the input: ties between pairs of equal count go to the pair
-// whose left token, then right token, is smaller in bytes, and the "##c"
-// tokens are sorted by code point. A character that the alphabet limit drops
-// splits its word rather than silently joining its neighbours.
+// Ties between pairs of equal count go, as in HuggingFace's trainer, to the
+// pair whose left token, then right token, has the smaller id: characters
+// before merged tokens, older merges before newer ones ("p ##ug" before
+// "hug ##s" above). HuggingFace numbers the "##c" tokens in the hash order in
+// which it first meets them, so its result changes from run to run; here they
+// come in order of the number of distinct words they continue (most first,
+// then by code point), which is where that walk tends to put them, and the
+// result depends only on the words and their counts. Given HuggingFace's
+// order instead, training reproduces its vocabulary token for token; on
+// held-out text ours needs as many tokens per word as HuggingFace's average
+// run. A character that the alphabet limit drops splits its word rather than
+// silently joining its neighbours (pieces that span a character WordPiece
+// cannot match are never used).
 //
 // Training keeps, for every distinct word, its current symbols and count; for
 // every pair, its count and the words that contain it; and a max-heap of pair
 // counts that is corrected lazily when a stale entry reaches the top. A merge
 // visits only the words that contain the pair, so the whole run costs about
 // the total number of symbol changes rather than words × merges.
+//
+// Counter gathers the word counts: from several goroutines, in a bounded
+// number of distinct words of memory, spilling sorted counts to temporary
+// files and merging them exactly, so that its result does not depend on the
+// number of goroutines; when a corpus has too many distinct words it keeps
+// those at or above the lowest count that fits.
 package vocabtrain

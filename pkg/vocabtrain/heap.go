@@ -1,7 +1,5 @@
 package vocabtrain
 
-import "strings"
-
 // heapEntry is a pair's count as it was when the entry was pushed; the
 // trainer compares it with the current count when the entry reaches the top.
 type heapEntry struct {
@@ -10,50 +8,44 @@ type heapEntry struct {
 }
 
 // pairHeap is a binary max-heap of pairs: the higher count first, then the
-// pair whose left token, then right token, is smaller in bytes. Token ids
-// are resolved through the vocabulary passed to each method, which only
-// grows, so an entry's order never changes while it is queued.
+// pair whose left token, then right token, has the smaller id. Since key is
+// uint64(a)<<32 | uint64(b), that tie-break is simply the smaller key.
 type pairHeap []heapEntry
 
 // before reports whether x belongs above y.
-func before(x, y heapEntry, tokens []string) bool {
+func before(x, y heapEntry) bool {
 	if x.count != y.count {
 		return x.count > y.count
 	}
-	xa, xb := pairOf(x.key)
-	ya, yb := pairOf(y.key)
-	if xa != ya {
-		return strings.Compare(tokens[xa], tokens[ya]) < 0
-	}
-	return strings.Compare(tokens[xb], tokens[yb]) < 0
+	return x.key < y.key
 }
 
-func (h pairHeap) init(tokens []string) {
+func (h pairHeap) init() {
 	for i := len(h)/2 - 1; i >= 0; i-- {
-		h.down(i, tokens)
+		h.down(i)
 	}
 }
 
-func (h *pairHeap) push(e heapEntry, tokens []string) {
+func (h *pairHeap) push(e heapEntry) {
 	*h = append(*h, e)
-	h.up(len(*h)-1, tokens)
+	h.up(len(*h) - 1)
 }
 
-func (h *pairHeap) pop(tokens []string) {
+func (h *pairHeap) pop() {
 	old := *h
 	n := len(old) - 1
 	old[0] = old[n]
 	*h = old[:n]
-	h.down(0, tokens)
+	h.down(0)
 }
 
 // fix0 restores the order after the top entry's count was lowered.
-func (h pairHeap) fix0(tokens []string) { h.down(0, tokens) }
+func (h pairHeap) fix0() { h.down(0) }
 
-func (h pairHeap) up(i int, tokens []string) {
+func (h pairHeap) up(i int) {
 	for i > 0 {
 		p := (i - 1) / 2
-		if !before(h[i], h[p], tokens) {
+		if !before(h[i], h[p]) {
 			return
 		}
 		h[i], h[p] = h[p], h[i]
@@ -61,7 +53,7 @@ func (h pairHeap) up(i int, tokens []string) {
 	}
 }
 
-func (h pairHeap) down(i int, tokens []string) {
+func (h pairHeap) down(i int) {
 	n := len(h)
 	for {
 		l := 2*i + 1
@@ -69,10 +61,10 @@ func (h pairHeap) down(i int, tokens []string) {
 			return
 		}
 		m := l
-		if r := l + 1; r < n && before(h[r], h[l], tokens) {
+		if r := l + 1; r < n && before(h[r], h[l]) {
 			m = r
 		}
-		if !before(h[m], h[i], tokens) {
+		if !before(h[m], h[i]) {
 			return
 		}
 		h[i], h[m] = h[m], h[i]

@@ -21,17 +21,19 @@ func fields(s string) []string { return strings.Fields(s) }
 // TestTrainHandWorked checks merges worked out by hand.
 //
 // hug 10, pug 5, pun 12, bun 4, hugs 5 start as h ##u ##g, p ##u ##g, ...
+// The continuing characters in order of the distinct words they continue:
+// ##u (5 words), ##g (3), ##n (2), ##s (1).
 // Pair counts: ##u ##g 20, p ##u 17, ##u ##n 16, h ##u 15, ##g ##s 5, b ##u 4.
 //  1. ##u ##g (20) → ##ug; then h ##ug 15, ##u ##n 16, p ##u 12, ...
 //  2. ##u ##n (16) → ##un
 //  3. h ##ug (15)  → hug
 //  4. p ##un (12)  → pun
-//  5. hug ##s (5) and p ##ug (5) tie: "hug" < "p" in bytes, so hugs first
-//  6. p ##ug (5)   → pug
+//  5. p ##ug (5) and hug ##s (5) tie: p (id 9) is older than hug (18)
+//  6. hug ##s (5)  → hugs
 //  7. b ##un (4)   → bun
 func TestTrainHandWorked(t *testing.T) {
-	base := "[PAD] [UNK] [CLS] [SEP] [MASK] b g h n p s u ##g ##n ##s ##u"
-	all := base + " ##ug ##un hug pun hugs pug bun"
+	base := "[PAD] [UNK] [CLS] [SEP] [MASK] b g h n p s u ##u ##g ##n ##s"
+	all := base + " ##ug ##un hug pun pug hugs bun"
 	tests := []struct {
 		name string
 		opt  Options
@@ -39,15 +41,15 @@ func TestTrainHandWorked(t *testing.T) {
 	}{
 		{"all merges", Options{Size: 100}, all},
 		{"exact size", Options{Size: 23}, all},
-		{"doc example", Options{Size: 21}, base + " ##ug ##un hug pun hugs"},
+		{"doc example", Options{Size: 21}, base + " ##ug ##un hug pun pug"},
 		{"alphabet only", Options{Size: 16}, base},
-		{"min frequency 5", Options{Size: 100, MinFrequency: 5}, base + " ##ug ##un hug pun hugs pug"},
+		{"min frequency 5", Options{Size: 100, MinFrequency: 5}, base + " ##ug ##un hug pun pug hugs"},
 		{"min frequency 13", Options{Size: 100, MinFrequency: 13}, base + " ##ug ##un hug"},
-		{"custom special", Options{Size: 14, Special: []string{"<s>"}}, "<s> b g h n p s u ##g ##n ##s ##u ##ug ##un"},
-		{"unused", Options{Size: 20, Unused: 2}, "[PAD] [unused0] [unused1] [UNK] [CLS] [SEP] [MASK] b g h n p s u ##g ##n ##s ##u ##ug ##un"},
+		{"custom special", Options{Size: 14, Special: []string{"<s>"}}, "<s> b g h n p s u ##u ##g ##n ##s ##ug ##un"},
+		{"unused", Options{Size: 20, Unused: 2}, "[PAD] [unused0] [unused1] [UNK] [CLS] [SEP] [MASK] b g h n p s u ##u ##g ##n ##s ##ug ##un"},
 		// Keeping 5 characters drops b (4) and s (5): "bun" becomes the
 		// segment ##u ##n, and "hugs" the segment h ##u ##g.
-		{"limit alphabet", Options{Size: 100, LimitAlphabet: 5}, "[PAD] [UNK] [CLS] [SEP] [MASK] g h n p u ##g ##n ##u ##ug ##un hug pun pug"},
+		{"limit alphabet", Options{Size: 100, LimitAlphabet: 5}, "[PAD] [UNK] [CLS] [SEP] [MASK] g h n p u ##u ##g ##n ##ug ##un hug pun pug"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,15 +73,17 @@ func TestTrainRepeats(t *testing.T) {
 		want  string
 	}{
 		// (##a ##a) 3 beats (a ##a) 1; then a ##aa ##aa: both pairs 1,
-		// "##aa" < "a", so ##aaaa; then a ##aaaa.
-		{[]WordCount{{"aaaaa", 1}}, "a ##a ##aa ##aaaa aaaaa"},
-		// (a ##a) 3 and (##a ##a) 3 tie, "##a" < "a": ##aa; a ##aa → aaa.
-		{[]WordCount{{"aaa", 3}}, "a ##a ##aa aaa"},
-		// ab ab ab: (a ##b) 2, (##a ##b) 4, (##b ##a) 4 → ##a ##b first
-		// ("##a" < "##b"), then a ##b ##ab ##ab: (a ##b) 2, (##b ##ab) 2,
-		// (##ab ##ab) 2 → ##ab ##ab ("##ab" < "##b" < "a") → ##abab, then
-		// a ##b ##abab: (##b ##abab) 2 before (a ##b) 2 as "##b" < "a".
-		{[]WordCount{{"ababab", 2}}, "a b ##a ##b ##ab ##abab ##babab ababab"},
+		// a (id 0) is older than ##aa (2), so aaa; then aaa ##aa.
+		{[]WordCount{{"aaaaa", 1}}, "a ##a ##aa aaa aaaaa"},
+		// (a ##a) 3 and (##a ##a) 3 tie, a is older: aa; aa ##a → aaa.
+		{[]WordCount{{"aaa", 3}}, "a ##a aa aaa"},
+		// ab ab ab: (a ##b) 2, (##a ##b) 4, (##b ##a) 4; ##a and ##b each
+		// continue one word, so code point order: ##a (2) before ##b (3),
+		// and (##a ##b) goes first. Then a ##b ##ab ##ab: (a ##b) 2,
+		// (##b ##ab) 2, (##ab ##ab) 2 → ab (a is oldest); then ab ##ab ##ab:
+		// (ab ##ab) 2, (##ab ##ab) 2 → ##abab (##ab, id 4, is older than ab,
+		// 5); then ab ##abab.
+		{[]WordCount{{"ababab", 2}}, "a b ##a ##b ##ab ab ##abab ababab"},
 	}
 	for _, tt := range tests {
 		got, err := Train(context.Background(), tt.words, Options{Size: 100, MinFrequency: 1, Special: []string{}})
@@ -176,6 +180,48 @@ func TestTrainOrderIndependent(t *testing.T) {
 	}
 }
 
+// TestTrainRepeatedEntries splits words over several entries, which must
+// not change how many distinct words a character continues: ##y continues
+// two words (ay, by) and ##x one (ax), so ##y comes first even when ax is
+// given in three entries.
+func TestTrainRepeatedEntries(t *testing.T) {
+	merged := []WordCount{{"ax", 3}, {"ay", 1}, {"by", 1}}
+	split := []WordCount{{"ax", 1}, {"ay", 1}, {"ax", 1}, {"by", 1}, {"ax", 1}, {"ax", 0}}
+	for _, words := range [][]WordCount{merged, split} {
+		got, err := Train(context.Background(), words, Options{Size: 10, Special: []string{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fields("a b x y ##y ##x ax"); !slices.Equal(got, want) {
+			t.Errorf("%v: got %q, want %q", words, got, want)
+		}
+	}
+}
+
+// TestRepeats checks repeats against a map on words with many repeated
+// entries, some with counts that do not count.
+func TestRepeats(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	var words []WordCount
+	for range 5000 {
+		words = append(words, WordCount{strings.Repeat("ab", rng.IntN(40)) + string(rune('a'+rng.IntN(26))), int64(rng.IntN(3) - 1)})
+	}
+	got, err := repeats(context.Background(), words)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := make(map[string]bool)
+	for i, w := range words {
+		want := w.Count > 0 && seen[w.Word]
+		if w.Count > 0 {
+			seen[w.Word] = true
+		}
+		if got[i] != want {
+			t.Fatalf("entry %d %v: repeat %v, want %v", i, w, got[i], want)
+		}
+	}
+}
+
 // randomWords makes n words over letters with repeats, weighted so that
 // short words are frequent; counts follow a Zipf-like law.
 func randomWords(rng *rand.Rand, n int, letters string) []WordCount {
@@ -205,7 +251,7 @@ func TestIncrementalCounts(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	words := randomWords(rng, 400, "aab")
 	words = append(words, WordCount{"aaaaaaaa", 7}, WordCount{"abababab", 5}, WordCount{"bbbabbb", 3})
-	tr, err := newTrainer(context.Background(), words, Options{Size: 400, MinFrequency: 1})
+	tr, err := newTrainer(context.Background(), words, Options{Size: 400, MinFrequency: 1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,37 +312,52 @@ func TestTrainBestPair(t *testing.T) {
 }
 
 // naiveTrain is the textbook algorithm: words as token strings, recount all
-// pairs each round, merge the best everywhere.
+// pairs each round, merge the best everywhere. Ties go to the pair whose
+// tokens came first in the vocabulary; the continuing characters come in
+// order of the distinct words they continue, then by code point.
 func naiveTrain(t *testing.T, words []WordCount, special []string, size int) []string {
 	t.Helper()
 	vocab := slices.Clone(special)
-	has := make(map[string]bool)
+	id := make(map[string]int)
 	addTok := func(s string) {
-		if !has[s] {
-			has[s] = true
+		if _, ok := id[s]; !ok {
+			id[s] = len(vocab)
 			vocab = append(vocab, s)
 		}
 	}
 	var chars []string
-	var inner []string
+	innerWords := make(map[string]map[string]bool) // "##c" → the words it continues
 	seqs := make([][]string, len(words))
 	for i, w := range words {
 		for j, r := range w.Word {
 			if j == 0 {
 				seqs[i] = append(seqs[i], string(r))
 			} else {
-				seqs[i] = append(seqs[i], "##"+string(r))
-				inner = append(inner, "##"+string(r))
+				c := "##" + string(r)
+				seqs[i] = append(seqs[i], c)
+				if innerWords[c] == nil {
+					innerWords[c] = make(map[string]bool)
+				}
+				innerWords[c][w.Word] = true
 			}
 			chars = append(chars, string(r))
 		}
 	}
 	slices.Sort(chars)
-	slices.Sort(inner)
 	for _, s := range slices.Compact(chars) {
 		addTok(s)
 	}
-	for _, s := range slices.Compact(inner) {
+	var inner []string
+	for c := range innerWords {
+		inner = append(inner, c)
+	}
+	slices.SortFunc(inner, func(a, b string) int {
+		if na, nb := len(innerWords[a]), len(innerWords[b]); na != nb {
+			return nb - na
+		}
+		return strings.Compare(a, b)
+	})
+	for _, s := range inner {
 		addTok(s)
 	}
 	for len(vocab) < size {
@@ -310,7 +371,7 @@ func naiveTrain(t *testing.T, words []WordCount, special []string, size int) []s
 		var best pair
 		var bestN int64
 		for p, n := range counts {
-			if n > bestN || n == bestN && (p.a < best.a || p.a == best.a && p.b < best.b) {
+			if n > bestN || n == bestN && (id[p.a] < id[best.a] || id[p.a] == id[best.a] && id[p.b] < id[best.b]) {
 				best, bestN = p, n
 			}
 		}
@@ -384,7 +445,7 @@ func TestTrainCanceled(t *testing.T) {
 	// Cancel between merges.
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
-	tr, err := newTrainer(ctx, hugWords, Options{Size: 100})
+	tr, err := newTrainer(ctx, hugWords, Options{Size: 100}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,10 @@
 // BertWordPieceTokenizer.train(vocab_size 2000) learns, as long as the
 // 1995th token's merge occurred at least twice (it does here: Train reaches
 // 2000 tokens with MinFrequency 2).
+//
+// HuggingFace numbers the "##c" tokens in hash order, so each run of this
+// script may write a slightly different vocabulary; TestReplayHF replays the
+// committed one exactly, and TestCompareHF's comment gives the spread.
 
 'use strict';
 
