@@ -177,15 +177,32 @@ func TestUsage(t *testing.T) {
 func TestVocab(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.txt"), filepath.Join(dir, "b.txt")
-	for _, out := range []string{a, b} {
-		if _, err := run(t, "vocab", "--corpus", sample, "--size", "2000", "--out", out, "--workers", "3"); err != nil {
+	for i, out := range []string{a, b} {
+		if _, err := run(t, "vocab", "--corpus", sample, "--size", "2000", "--out", out, "--workers", []string{"1", "3"}[i]); err != nil {
 			t.Fatal(err)
 		}
 	}
 	x, _ := os.ReadFile(a)
 	y, _ := os.ReadFile(b)
 	if !bytes.Equal(x, y) {
-		t.Fatal("the same corpus gave two different vocabularies")
+		t.Fatal("the same corpus gave two different vocabularies with 1 and 3 workers")
+	}
+	// With a word bound that forces spilling and pruning, the result still
+	// does not depend on the number of workers, and no temporary file stays.
+	c, d := filepath.Join(dir, "c.txt"), filepath.Join(dir, "d.txt")
+	for i, out := range []string{c, d} {
+		if _, err := run(t, "vocab", "--corpus", sample, "--size", "2000", "--out", out, "--max-words", "4096",
+			"--workers", []string{"1", "3"}[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	z, _ := os.ReadFile(c)
+	w, _ := os.ReadFile(d)
+	if !bytes.Equal(z, w) || len(z) == 0 {
+		t.Fatal("a bounded count gave different vocabularies with 1 and 3 workers")
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 4 {
+		t.Errorf("files left in the output directory: %d entries, want the 4 vocabularies", len(left))
 	}
 	lines := strings.Split(strings.TrimSuffix(string(x), "\n"), "\n")
 	if len(lines) != 2000 || strings.Join(lines[:5], " ") != "[PAD] [UNK] [CLS] [SEP] [MASK]" {
