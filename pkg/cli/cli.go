@@ -79,14 +79,13 @@ func NewFlagSet(name, synopsis, description string, stdout io.Writer) *pflag.Fla
 	return fs
 }
 
-// Parse parses args with fs. On --help it prints the usage and returns an
+// Parse parses args with fs. On --help (pflag prints the usage) it returns an
 // error that Program.Run turns into exit status 0; other parse errors come
 // back as UsageError.
 func Parse(fs *pflag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			fs.Usage()
-			return errHelp
+			return errHelp // pflag has printed the usage
 		}
 		return &UsageError{Err: err}
 	}

@@ -58,6 +58,9 @@ func TestExitCodes(t *testing.T) {
 		if !strings.Contains(stdout.String(), c.stdout) {
 			t.Errorf("%q: stdout %q lacks %q", c.args, stdout.String(), c.stdout)
 		}
+		if n := strings.Count(stdout.String(), "usage:"); n > 1 {
+			t.Errorf("%q: the usage printed %d times", c.args, n)
+		}
 		if ran != c.ran {
 			t.Errorf("%q: ran %q, want %q", c.args, ran, c.ran)
 		}
