@@ -16,7 +16,7 @@ func CreatePairs(docs []Document, opt Options, rng RNG) []Instance {
 	if opt.Validate() != nil {
 		return nil
 	}
-	return create(docs, opt, rng, nil)
+	return create(docs, opt, rng, &builder{})
 }
 
 // PairsFromDocument is FromDocument without masking: the pairs of
@@ -26,7 +26,7 @@ func PairsFromDocument(docs []Document, docIndex int, opt Options, rng RNG) []In
 	if opt.Validate() != nil || docIndex < 0 || docIndex >= len(docs) {
 		return nil
 	}
-	return fromDocument(nil, docs, docIndex, opt, rng, nil)
+	return fromDocument(nil, docs, docIndex, opt, rng, &builder{})
 }
 
 // Masker masks token sequences at training time (dynamic masking) with

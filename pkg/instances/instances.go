@@ -158,11 +158,11 @@ func CreateTrainingInstances(docs []Document, opt Options, rng RNG) []Instance {
 	if opt.Validate() != nil {
 		return nil
 	}
-	return create(docs, opt, rng, &maskScratch{})
+	return create(docs, opt, rng, &builder{m: &maskScratch{}})
 }
 
-// create is CreateTrainingInstances, or CreatePairs with m nil.
-func create(docs []Document, opt Options, rng RNG, m *maskScratch) []Instance {
+// create is CreateTrainingInstances, or CreatePairs with bld.m nil.
+func create(docs []Document, opt Options, rng RNG, bld *builder) []Instance {
 	allDocuments := nonEmpty(docs)
 	rng.Shuffle(len(allDocuments), func(i, j int) {
 		allDocuments[i], allDocuments[j] = allDocuments[j], allDocuments[i]
@@ -170,7 +170,7 @@ func create(docs []Document, opt Options, rng RNG, m *maskScratch) []Instance {
 	var instances []Instance
 	for range opt.DupeFactor {
 		for documentIndex := range allDocuments {
-			instances = fromDocument(instances, allDocuments, documentIndex, opt, rng, m)
+			instances = fromDocument(instances, allDocuments, documentIndex, opt, rng, bld)
 		}
 	}
 	rng.Shuffle(len(instances), func(i, j int) {
@@ -201,12 +201,36 @@ func FromDocument(docs []Document, docIndex int, opt Options, rng RNG) []Instanc
 	if opt.Validate() != nil || docIndex < 0 || docIndex >= len(docs) {
 		return nil
 	}
-	return fromDocument(nil, docs, docIndex, opt, rng, &maskScratch{})
+	return fromDocument(nil, docs, docIndex, opt, rng, &builder{m: &maskScratch{}})
+}
+
+// builder holds what making instances reuses from one document to the
+// next: the masking buffers (nil on the pair path, which does not mask),
+// the chunk and segment buffers, and the slab that instances are cut from.
+type builder struct {
+	m     *maskScratch
+	chunk [][]int32
+	a, b  []int32
+	slab  []int32
+}
+
+// slabSize is the number of ids allocated at once for instances: one
+// allocation serves hundreds of them.
+const slabSize = 1 << 16
+
+// alloc returns a zeroed slice of n ids with capacity n, cut from the slab.
+func (bld *builder) alloc(n int) []int32 {
+	if len(bld.slab) < n {
+		bld.slab = make([]int32, max(n, slabSize))
+	}
+	s := bld.slab[:n:n]
+	bld.slab = bld.slab[n:]
+	return s
 }
 
 // fromDocument appends the instances of allDocuments[documentIndex] to dst.
-// With m nil the instances are left unmasked (the pair path).
-func fromDocument(dst []Instance, allDocuments []Document, documentIndex int, opt Options, rng RNG, m *maskScratch) []Instance {
+// With bld.m nil the instances are left unmasked (the pair path).
+func fromDocument(dst []Instance, allDocuments []Document, documentIndex int, opt Options, rng RNG, bld *builder) []Instance {
 	document := allDocuments[documentIndex]
 
 	// Account for [CLS], [SEP], [SEP].
@@ -222,9 +246,9 @@ func fromDocument(dst []Instance, allDocuments []Document, documentIndex int, op
 
 	// A and B are made of whole sentences from a chunk of the document, so
 	// that next-sentence prediction is not trivial.
-	var currentChunk [][]int32
+	currentChunk := bld.chunk[:0]
 	currentLength := 0
-	var tokensA, tokensB []int32
+	tokensA, tokensB := bld.a, bld.b
 	for i := 0; i < len(document); i++ {
 		segment := document[i]
 		currentChunk = append(currentChunk, segment)
@@ -281,30 +305,28 @@ func fromDocument(dst []Instance, allDocuments []Document, documentIndex int, op
 		if len(a) == 0 || len(b) == 0 {
 			continue // only with empty sentences or documents in the input
 		}
-		dst = append(dst, newInstance(a, b, isRandomNext, opt, rng, m))
+		dst = append(dst, newInstance(a, b, isRandomNext, opt, rng, bld))
 	}
+	bld.chunk, bld.a, bld.b = currentChunk[:0], tokensA[:0], tokensB[:0]
 	return dst
 }
 
-// newInstance lays out [CLS] a [SEP] b [SEP] and, unless m is nil, masks it.
-// Tokens, positions and labels share one allocation.
-func newInstance(a, b []int32, isRandomNext bool, opt Options, rng RNG, m *maskScratch) Instance {
+// newInstance lays out [CLS] a [SEP] b [SEP] and, unless bld.m is nil,
+// masks it. Tokens, positions and labels are cut from the builder's slab.
+func newInstance(a, b []int32, isRandomNext bool, opt Options, rng RNG, bld *builder) Instance {
 	n := len(a) + len(b) + 3
-	extra := 0
-	if m != nil {
-		extra = 2 * numToPredict(n, opt)
-	}
-	buf := make([]int32, n, n+extra)
-	buf[0] = opt.Vocab.CLS
-	copy(buf[1:], a)
-	buf[1+len(a)] = opt.Vocab.SEP
-	copy(buf[2+len(a):], b)
-	buf[n-1] = opt.Vocab.SEP
-	in := Instance{Tokens: buf, SegmentALen: len(a) + 2, IsRandomNext: isRandomNext}
-	if m != nil {
-		k := m.mask(buf, opt, rng)
-		in.MaskedPositions = buf[n : n+k : n+k]
-		in.MaskedLabels = buf[n+k : n+2*k : n+2*k]
+	tokens := bld.alloc(n)
+	tokens[0] = opt.Vocab.CLS
+	copy(tokens[1:], a)
+	tokens[1+len(a)] = opt.Vocab.SEP
+	copy(tokens[2+len(a):], b)
+	tokens[n-1] = opt.Vocab.SEP
+	in := Instance{Tokens: tokens, SegmentALen: len(a) + 2, IsRandomNext: isRandomNext}
+	if m := bld.m; m != nil {
+		k := m.mask(tokens, opt, rng)
+		buf := bld.alloc(2 * k)
+		in.MaskedPositions = buf[:k:k]
+		in.MaskedLabels = buf[k:]
 		copy(in.MaskedPositions, m.positions)
 		copy(in.MaskedLabels, m.labels)
 	}

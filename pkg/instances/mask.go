@@ -41,14 +41,21 @@ func validateMask(opt Options) error {
 	return o.Validate()
 }
 
+// int32Shuffler is an RNG that shuffles an []int32 directly, with the same
+// draws and result as Shuffle, as pyrandom.Random does; masking uses it to
+// save a call per candidate.
+type int32Shuffler interface {
+	ShuffleInt32(x []int32)
+}
+
 // maskScratch holds the buffers of one masking, reused from call to call.
 type maskScratch struct {
 	idx       []int32 // candidate positions, word by word
-	start     []int32 // start of each word in idx, then len(idx)
+	start     []int32 // with whole-word masking: start of each word in idx, then len(idx)
 	order     []int32 // word numbers in shuffled order
 	swap      func(i, j int)
-	covered   []bool // covered_indexes, by position
-	pairs     []uint64
+	covered   []bool  // covered_indexes, by position
+	label     []int32 // label[i]: the original token at a covered position i
 	positions []int32
 	labels    []int32
 }
@@ -61,45 +68,66 @@ func (m *maskScratch) mask(tokens []int32, opt Options, rng RNG) int {
 
 	// cand_indexes: one word per entry; with whole-word masking a "##"
 	// piece joins the word before it, even across a [SEP], as in Python.
-	m.idx, m.start = m.idx[:0], m.start[:0]
+	// Word w is idx[start[w]:start[w+1]]; without whole-word masking it
+	// is idx[w] alone and start is not kept.
+	wwm := opt.WholeWordMask
+	m.idx = slices.Grow(m.idx[:0], len(tokens))[:len(tokens)]
+	m.start = m.start[:0]
+	n := 0
 	for i, t := range tokens {
 		if t == v.CLS || t == v.SEP {
 			continue
 		}
-		if opt.WholeWordMask && len(m.start) >= 1 && v.IsContinuation(t) {
-			m.idx = append(m.idx, int32(i)) // extends the last word
-			continue
+		if wwm {
+			if len(m.start) >= 1 && v.IsContinuation(t) {
+				m.idx[n] = int32(i) // extends the last word
+				n++
+				continue
+			}
+			m.start = append(m.start, int32(n))
 		}
-		m.start = append(m.start, int32(len(m.idx)))
-		m.idx = append(m.idx, int32(i))
+		m.idx[n] = int32(i)
+		n++
 	}
-	words := len(m.start)
-	m.start = append(m.start, int32(len(m.idx)))
+	m.idx = m.idx[:n]
+	words := n
+	if wwm {
+		words = len(m.start)
+		m.start = append(m.start, int32(n))
+	}
 
-	m.order = m.order[:0]
-	for w := range words {
-		m.order = append(m.order, int32(w))
+	m.order = slices.Grow(m.order[:0], words)[:words]
+	for w := range m.order {
+		m.order[w] = int32(w)
 	}
-	if m.swap == nil { // made once: a closure per call would allocate
-		m.swap = func(i, j int) { m.order[i], m.order[j] = m.order[j], m.order[i] }
+	if s, ok := rng.(int32Shuffler); ok {
+		s.ShuffleInt32(m.order)
+	} else {
+		if m.swap == nil { // made once: a closure per call would allocate
+			m.swap = func(i, j int) { m.order[i], m.order[j] = m.order[j], m.order[i] }
+		}
+		rng.Shuffle(words, m.swap)
 	}
-	rng.Shuffle(words, m.swap)
 
 	num := numToPredict(len(tokens), opt)
 
 	if cap(m.covered) < len(tokens) {
 		m.covered = make([]bool, len(tokens))
+		m.label = make([]int32, len(tokens))
 	}
 	m.covered = m.covered[:len(tokens)]
 	clear(m.covered)
-	m.pairs = m.pairs[:0]
+	chosen := 0 // len(masked_lms)
 	for _, w := range m.order {
-		if len(m.pairs) >= num {
+		if chosen >= num {
 			break
 		}
-		word := m.idx[m.start[w]:m.start[w+1]]
+		word := m.idx[w : w+1]
+		if wwm {
+			word = m.idx[m.start[w]:m.start[w+1]]
+		}
 		// A whole word that would overshoot num_to_predict is skipped.
-		if len(m.pairs)+len(word) > num {
+		if chosen+len(word) > num {
 			continue
 		}
 		// Words never share a position, so this check of Google's never
@@ -127,16 +155,19 @@ func (m *maskScratch) mask(tokens []int32, opt Options, rng RNG) int {
 				masked = int32(rng.RandInt(0, v.Len()-1))
 			}
 			tokens[index] = masked
-			m.pairs = append(m.pairs, uint64(index)<<32|uint64(uint32(label)))
+			m.label[index] = label
+			chosen++
 		}
 	}
 
-	// Sorted by position, as Google sorts masked_lms by index.
-	slices.Sort(m.pairs)
+	// By position, as Google sorts masked_lms by index: the covered
+	// positions in order.
 	m.positions, m.labels = m.positions[:0], m.labels[:0]
-	for _, p := range m.pairs {
-		m.positions = append(m.positions, int32(p>>32))
-		m.labels = append(m.labels, int32(uint32(p)))
+	for i, c := range m.covered {
+		if c {
+			m.positions = append(m.positions, int32(i))
+			m.labels = append(m.labels, m.label[i])
+		}
 	}
-	return len(m.pairs)
+	return chosen
 }

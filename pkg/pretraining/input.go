@@ -67,13 +67,14 @@ func openInputs(paths []string) ([]input, error) {
 // countTextDocuments counts the non-empty documents of a text file.
 func countTextDocuments(path string) (int64, error) {
 	var n int64
-	err := readTextFile(path, func(doc [][]byte) error { n++; return nil })
+	err := readTextFile(path, false, func(doc [][]byte) error { n++; return nil })
 	return n, err
 }
 
 // readTextFile calls fn for each non-empty document of a plain text file.
-// Lines are trimmed as Google's script trims them.
-func readTextFile(path string, fn func(doc [][]byte) error) error {
+// Lines are trimmed as Google's script trims them. With keep the lines are
+// copies that fn may keep; without, they are valid only during the call.
+func readTextFile(path string, keep bool, fn func(doc [][]byte) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("corpus %s: %w", path, err)
@@ -82,6 +83,7 @@ func readTextFile(path string, fn func(doc [][]byte) error) error {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
 	var doc [][]byte
+	var text arena
 	for sc.Scan() {
 		line := bytes.TrimSpace(sc.Bytes())
 		if len(line) == 0 {
@@ -93,7 +95,10 @@ func readTextFile(path string, fn func(doc [][]byte) error) error {
 			doc = nil
 			continue
 		}
-		doc = append(doc, bytes.Clone(line))
+		if keep {
+			line = text.clone(line)
+		}
+		doc = append(doc, line)
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("corpus %s: %w", path, err)
@@ -102,6 +107,21 @@ func readTextFile(path string, fn func(doc [][]byte) error) error {
 		return fn(doc)
 	}
 	return nil
+}
+
+// arena copies lines into shared 1 MiB chunks: one allocation for
+// thousands of sentences instead of one each.
+type arena struct{ buf []byte }
+
+// clone returns a copy of b, capacity-limited so that appending to it
+// cannot overwrite its neighbour.
+func (a *arena) clone(b []byte) []byte {
+	if len(b) > cap(a.buf)-len(a.buf) {
+		a.buf = make([]byte, 0, max(len(b), 1<<20))
+	}
+	n := len(a.buf)
+	a.buf = append(a.buf, b...)
+	return a.buf[n:len(a.buf):len(a.buf)]
 }
 
 var errStop = errors.New("stop")
@@ -135,15 +155,16 @@ func readDocuments(ctx context.Context, ins []input, from, to int64, fn func(ord
 			start := ord
 			var err error
 			if filepath.Ext(f.path) == ".zst" {
+				var text arena
 				err = corpus.ReadDocuments(f.path, func(ss [][]byte) error {
 					doc := make([][]byte, len(ss))
 					for i, s := range ss {
-						doc[i] = bytes.Clone(s)
+						doc[i] = text.clone(s)
 					}
 					return visit(doc)
 				})
 			} else {
-				err = readTextFile(f.path, visit)
+				err = readTextFile(f.path, true, visit)
 			}
 			if errors.Is(err, errStop) {
 				return nil

@@ -382,13 +382,18 @@ func processBlock(cfg Config, tok *wordpiece.Tokenizer, opt instances.Options, b
 	p := &cfg.Params
 	rec := &blockRecord{Block: b.index}
 	var train, held []instances.Document
-	var ids []int32
+	var ids, slab []int32 // sentences are cut from slab, 64 Ki ids at a time
 	for _, doc := range b.docs {
 		var d instances.Document
 		for _, s := range doc {
 			ids = tok.AppendIDs(ids[:0], s)
-			if len(ids) > 0 {
-				d = append(d, append([]int32(nil), ids...))
+			if n := len(ids); n > 0 {
+				if len(slab) < n {
+					slab = make([]int32, max(n, 1<<16))
+				}
+				d = append(d, slab[:n:n])
+				copy(slab, ids)
+				slab = slab[n:]
 			}
 		}
 		if heldOut(doc, p.Holdout) {
@@ -586,7 +591,8 @@ func writeShards(ctx context.Context, cfg Config, split string, nblocks int64, p
 			abort()
 			return nil, err
 		}
-		r, err := shards.Open(blockFile(cfg.Out, split, blk))
+		// Each instance is copied by Write before the next is read.
+		r, err := shards.Open(blockFile(cfg.Out, split, blk), shards.ReuseBuffers())
 		if err != nil {
 			abort()
 			return nil, err

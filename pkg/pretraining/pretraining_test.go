@@ -38,7 +38,7 @@ func TestMain(m *testing.M) {
 
 // sampleText writes the sample's expected Wikipedia text and books as one
 // file, documents separated by blank lines, as the Google fixtures read them.
-func sampleText(t *testing.T) string {
+func sampleText(t testing.TB) string {
 	t.Helper()
 	names := []string{sampleDir + "enwiki-sample.txt"}
 	books, err := filepath.Glob(sampleDir + "books/*.txt")

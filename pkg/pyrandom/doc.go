@@ -11,6 +11,7 @@
 //	rng.randrange(0, 10)                   rng.RandRange(0, 10)
 //	rng.getrandbits(40)                    rng.GetRandBits(40)
 //	rng.shuffle(x)                         rng.Shuffle(len(x), func(i, j int) { x[i], x[j] = x[j], x[i] })
+//	rng.shuffle(x)                         rng.ShuffleInt32(x)    // x []int32, no call per element
 //	rng.choice(x)                          x[rng.Choice(len(x))]
 //	rng.sample(x, k)                       for _, i := range rng.Sample(len(x), k) { ... x[i] ... }
 //	round(len(tokens) * 0.15)              pyrandom.Round(float64(len(tokens)) * 0.15)

@@ -22,7 +22,10 @@ const (
 // for concurrent use; give each goroutine its own.
 type Random struct {
 	mt    [stateWords]uint32
-	index int // next word of mt to temper; stateWords means "regenerate first"
+	index int // next word of mt to draw; stateWords means "regenerate first"
+	// out holds the tempered mt words, computed once per twist: a draw is
+	// then one load, and the tempering runs in a tight loop.
+	out [stateWords]uint32
 }
 
 // New returns a generator in the state random.Random(seed) starts in. As in
@@ -101,7 +104,19 @@ func (r *Random) twist() {
 	}
 	y := mt[stateWords-1]&upperMask | mt[0]&lowerMask
 	mt[stateWords-1] = mt[shift-1] ^ y>>1 ^ (y&1)*matrixA
+	r.temper()
 	r.index = 0
+}
+
+// temper fills out with the tempered state words.
+func (r *Random) temper() {
+	for i, y := range &r.mt {
+		y ^= y >> 11
+		y ^= (y << 7) & 0x9d2c5680
+		y ^= (y << 15) & 0xefc60000
+		y ^= y >> 18
+		r.out[i] = y
+	}
 }
 
 // uint32 returns the next tempered 32-bit output, CPython's genrand_uint32.
@@ -109,13 +124,8 @@ func (r *Random) uint32() uint32 {
 	if r.index >= stateWords {
 		r.twist()
 	}
-	y := r.mt[r.index]
 	r.index++
-	y ^= y >> 11
-	y ^= (y << 7) & 0x9d2c5680
-	y ^= (y << 15) & 0xefc60000
-	y ^= y >> 18
-	return y
+	return r.out[r.index-1]
 }
 
 // Random returns a float64 in [0, 1) with 53 random bits, as random.random():
@@ -148,6 +158,15 @@ func (r *Random) GetRandBits(k int) uint64 {
 // randBelow returns a value in [0, n) for n > 0 by rejection on
 // getrandbits(n.bit_length()), as Random._randbelow_with_getrandbits.
 func (r *Random) randBelow(n uint64) uint64 {
+	if n <= math.MaxUint32 {
+		// getrandbits(k) for k <= 32 is the top k bits of one output.
+		shift := 32 - bits.Len64(n)
+		for {
+			if v := uint64(r.uint32() >> shift); v < n {
+				return v
+			}
+		}
+	}
 	k := bits.Len64(n)
 	v := r.GetRandBits(k)
 	for v >= n {
@@ -210,6 +229,16 @@ func (r *Random) Shuffle(n int, swap func(i, j int)) {
 	}
 	for i := n - 1; i >= 1; i-- {
 		swap(i, int(r.randBelow(uint64(i)+1)))
+	}
+}
+
+// ShuffleInt32 permutes x as random.shuffle(x) does: the same draws and
+// the same result as Shuffle(len(x), swap) with swap exchanging x[i] and
+// x[j], without a call per element.
+func (r *Random) ShuffleInt32(x []int32) {
+	for i := len(x) - 1; i >= 1; i-- {
+		j := r.randBelow(uint64(i) + 1)
+		x[i], x[j] = x[j], x[i]
 	}
 }
 
@@ -304,5 +333,6 @@ func (r *Random) UnmarshalBinary(data []byte) error {
 		return errors.New("pyrandom: state words are all zero")
 	}
 	r.mt, r.index = mt, int(index)
+	r.temper()
 	return nil
 }

@@ -171,6 +171,30 @@ func TestShuffle(t *testing.T) {
 	}
 }
 
+// ShuffleInt32 makes Python's permutations too, and leaves the stream where
+// Shuffle leaves it.
+func TestShuffleInt32(t *testing.T) {
+	for _, sv := range testVectors(t).Seeds {
+		r, ref := New(sv.Seed), New(sv.Seed)
+		for _, c := range sv.Shuffle {
+			x := make([]int32, c.N)
+			for i := range x {
+				x[i] = int32(i)
+			}
+			r.ShuffleInt32(x)
+			want := shuffled(ref, c.N)
+			for i := range x {
+				if int(x[i]) != c.Out[i] || int(x[i]) != want[i] {
+					t.Fatalf("seed %d: ShuffleInt32 of %d = %v, want %v", sv.Seed, c.N, x, c.Out)
+				}
+			}
+		}
+		if a, b := r.Random(), ref.Random(); a != b {
+			t.Fatalf("seed %d: random() after the shuffles = %v, Shuffle's stream gives %v", sv.Seed, a, b)
+		}
+	}
+}
+
 func TestChoice(t *testing.T) {
 	for _, sv := range testVectors(t).Seeds {
 		r := New(sv.Seed)

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"slices"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -88,6 +90,11 @@ type batch struct {
 	pos    []int32
 	mids   []int32
 	posOff []int32
+	midOff []int32 // decode's scratch: offsets of masked_lm_ids
+
+	// out holds the bytes of the Arrow buffers that record builds (a
+	// Writer's batches only).
+	out [8][]byte
 }
 
 func (b *batch) reset() {
@@ -123,9 +130,16 @@ func (b *batch) truncate(rows int) {
 // instance returns row r; its slices alias the batch (capacity-limited, so
 // appending to them never overwrites a neighbour).
 func (b *batch) instance(r int) *Instance {
+	inst := new(Instance)
+	b.instanceInto(inst, r)
+	return inst
+}
+
+// instanceInto sets *inst to row r, as instance returns it.
+func (b *batch) instanceInto(inst *Instance, r int) {
 	i0, i1 := b.idOff[r], b.idOff[r+1]
 	p0, p1 := b.posOff[r], b.posOff[r+1]
-	inst := &Instance{
+	*inst = Instance{
 		InputIDs:     b.ids[i0:i1:i1],
 		ALength:      int(b.aLen[r]),
 		IsRandomNext: b.random[r],
@@ -134,7 +148,6 @@ func (b *batch) instance(r int) *Instance {
 		inst.MaskedPositions = b.pos[p0:p1:p1]
 		inst.MaskedIDs = b.mids[p0:p1:p1]
 	}
-	return inst
 }
 
 // checkRow validates row r against m. It relies on the offsets being
@@ -180,49 +193,90 @@ func (b *batch) checkRow(r int, m *Meta) error {
 // scalar column its values (next_sentence_labels as 0 or 1).
 func (b *batch) checksum(static bool) uint32 {
 	var h crcWriter
-	lengths := func(off []int32) {
-		for r := 0; r < b.rows; r++ {
-			h.put(uint32(off[r+1] - off[r]))
-		}
-	}
-	values := func(v []int32) {
-		for _, x := range v {
-			h.put(uint32(x))
-		}
-	}
-	lengths(b.idOff)
-	values(b.ids)
-	values(b.aLen)
-	for _, x := range b.random {
-		if x {
-			h.put(1)
-		} else {
-			h.put(0)
-		}
-	}
+	h.lengths(b.idOff[:b.rows+1])
+	h.values(b.ids)
+	h.values(b.aLen)
+	h.bools(b.random)
 	if static {
-		lengths(b.posOff)
-		values(b.pos)
-		lengths(b.posOff)
-		values(b.mids)
+		h.lengths(b.posOff[:b.rows+1])
+		h.values(b.pos)
+		h.lengths(b.posOff[:b.rows+1])
+		h.values(b.mids)
 	}
 	return h.sum()
 }
 
-// crcWriter feeds uint32 values to a CRC-32 through a fixed buffer.
+// crcWriter feeds uint32 values to a CRC-32 through a fixed buffer, a
+// chunk at a time.
 type crcWriter struct {
 	crc uint32
-	n   int
+	n   int // bytes in buf
 	buf [16 << 10]byte
 }
 
-func (h *crcWriter) put(v uint32) {
+// room flushes a full buffer and returns the free part of the buffer as
+// uint32 slots, at most want of them.
+func (h *crcWriter) room(want int) []byte {
 	if h.n == len(h.buf) {
 		h.crc = crc32.Update(h.crc, crc32.IEEETable, h.buf[:])
 		h.n = 0
 	}
-	binary.LittleEndian.PutUint32(h.buf[h.n:], v)
-	h.n += 4
+	k := min(want, (len(h.buf)-h.n)/4)
+	return h.buf[h.n : h.n+4*k]
+}
+
+// littleEndian reports whether an []int32 is laid out in memory as the
+// checksum reads it, little-endian uint32 values, so that values can hash
+// the slice itself.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// values adds v as little-endian uint32 values.
+func (h *crcWriter) values(v []int32) {
+	if littleEndian && len(v) > 0 {
+		h.crc = crc32.Update(h.crc, crc32.IEEETable, h.buf[:h.n])
+		h.n = 0
+		h.crc = crc32.Update(h.crc, crc32.IEEETable, unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), 4*len(v)))
+		return
+	}
+	for len(v) > 0 {
+		dst := h.room(len(v))
+		k := len(dst) / 4
+		for i, x := range v[:k] {
+			binary.LittleEndian.PutUint32(dst[4*i:], uint32(x))
+		}
+		h.n += len(dst)
+		v = v[k:]
+	}
+}
+
+// lengths adds off[r+1]-off[r] for every r.
+func (h *crcWriter) lengths(off []int32) {
+	for len(off) > 1 {
+		dst := h.room(len(off) - 1)
+		k := len(dst) / 4
+		for i := range k {
+			binary.LittleEndian.PutUint32(dst[4*i:], uint32(off[i+1]-off[i]))
+		}
+		h.n += len(dst)
+		off = off[k:]
+	}
+}
+
+// bools adds v as 0 or 1.
+func (h *crcWriter) bools(v []bool) {
+	for len(v) > 0 {
+		dst := h.room(len(v))
+		k := len(dst) / 4
+		for i, x := range v[:k] {
+			var u uint32
+			if x {
+				u = 1
+			}
+			binary.LittleEndian.PutUint32(dst[4*i:], u)
+		}
+		h.n += len(dst)
+		v = v[k:]
+	}
 }
 
 func (h *crcWriter) sum() uint32 {
@@ -231,19 +285,22 @@ func (h *crcWriter) sum() uint32 {
 
 func formatCRC(c uint32) string { return fmt.Sprintf("%08x", c) }
 
-// record converts the batch to an Arrow record batch of schema s, whose
-// buffers come from mem. The caller releases it.
-func (b *batch) record(s *arrow.Schema, mem memory.Allocator, static bool) arrow.RecordBatch {
+// record converts the batch to an Arrow record batch of schema s. Its
+// buffers are the batch's own scratch bytes, reused from batch to batch: the
+// caller writes the record and releases it before the batch changes, and
+// Arrow keeps no reference to a buffer once a record is written.
+func (b *batch) record(s *arrow.Schema, static bool) arrow.RecordBatch {
 	ft := func(i int) arrow.DataType { return s.Field(i).Type }
+	o := &b.out
 	cols := []arrow.Array{
-		listArray(mem, ft(0), b.idOff, b.ids),
-		flatArray(mem, ft(1), b.aLen),
-		boolInt8Array(mem, b.random),
+		listArray(ft(0), b.idOff, b.ids, &o[0], &o[1]),
+		flatArray(ft(1), b.aLen, &o[2]),
+		boolInt8Array(b.random, &o[3]),
 	}
 	if static {
 		cols = append(cols,
-			listArray(mem, ft(3), b.posOff, b.pos),
-			listArray(mem, ft(4), b.posOff, b.mids))
+			listArray(ft(3), b.posOff, b.pos, &o[4], &o[5]),
+			listArray(ft(4), b.posOff, b.mids, &o[6], &o[7]))
 	}
 	md := arrow.NewMetadata([]string{keyCRC}, []string{formatCRC(b.checksum(static))})
 	rec := array.NewRecordBatchWithMetadata(s, cols, int64(b.rows), md)
@@ -253,60 +310,63 @@ func (b *batch) record(s *arrow.Schema, mem memory.Allocator, static bool) arrow
 	return rec
 }
 
-// flatData copies v into a new buffer of type t (Int16, Uint16 or Int32).
-func flatData(mem memory.Allocator, t arrow.DataType, v []int32) arrow.ArrayData {
-	buf := memory.NewResizableBuffer(mem)
-	defer buf.Release()
-	buf.Resize(len(v) * t.(arrow.FixedWidthDataType).Bytes())
-	switch t.ID() {
-	case arrow.UINT16:
-		dst := arrow.Uint16Traits.CastFromBytes(buf.Bytes())
-		for i, x := range v {
-			dst[i] = uint16(x)
-		}
-	case arrow.INT16:
-		dst := arrow.Int16Traits.CastFromBytes(buf.Bytes())
-		for i, x := range v {
-			dst[i] = int16(x)
-		}
-	default:
-		copy(arrow.Int32Traits.CastFromBytes(buf.Bytes()), v)
+// scratch returns *dst resized to n bytes, reallocated only to grow.
+func scratch(dst *[]byte, n int) []byte {
+	if cap(*dst) < n {
+		*dst = make([]byte, n, n+n/4)
 	}
-	return array.NewData(t, len(v), []*memory.Buffer{nil, buf}, nil, 0, 0)
+	*dst = (*dst)[:n]
+	return *dst
 }
 
-func flatArray(mem memory.Allocator, t arrow.DataType, v []int32) arrow.Array {
-	d := flatData(mem, t, v)
+// flatData writes v into *dst as values of type t (Int16, Uint16 or Int32)
+// and returns the array data over those bytes.
+func flatData(t arrow.DataType, v []int32, dst *[]byte) arrow.ArrayData {
+	buf := scratch(dst, len(v)*t.(arrow.FixedWidthDataType).Bytes())
+	switch t.ID() {
+	case arrow.UINT16:
+		out := arrow.Uint16Traits.CastFromBytes(buf)
+		for i, x := range v {
+			out[i] = uint16(x)
+		}
+	case arrow.INT16:
+		out := arrow.Int16Traits.CastFromBytes(buf)
+		for i, x := range v {
+			out[i] = int16(x)
+		}
+	default:
+		copy(arrow.Int32Traits.CastFromBytes(buf), v)
+	}
+	return array.NewData(t, len(v), []*memory.Buffer{nil, memory.NewBufferBytes(buf)}, nil, 0, 0)
+}
+
+func flatArray(t arrow.DataType, v []int32, dst *[]byte) arrow.Array {
+	d := flatData(t, v, dst)
 	defer d.Release()
 	return array.MakeFromData(d)
 }
 
-func boolInt8Array(mem memory.Allocator, v []bool) arrow.Array {
-	buf := memory.NewResizableBuffer(mem)
-	defer buf.Release()
-	buf.Resize(len(v))
-	dst := buf.Bytes()
+func boolInt8Array(v []bool, dst *[]byte) arrow.Array {
+	buf := scratch(dst, len(v))
 	for i, x := range v {
-		dst[i] = 0
+		buf[i] = 0
 		if x {
-			dst[i] = 1
+			buf[i] = 1
 		}
 	}
-	d := array.NewData(arrow.PrimitiveTypes.Int8, len(v), []*memory.Buffer{nil, buf}, nil, 0, 0)
+	d := array.NewData(arrow.PrimitiveTypes.Int8, len(v), []*memory.Buffer{nil, memory.NewBufferBytes(buf)}, nil, 0, 0)
 	defer d.Release()
 	return array.MakeFromData(d)
 }
 
 // listArray builds a list array of type t from offsets (len rows+1,
-// starting at 0) and the flat items.
-func listArray(mem memory.Allocator, t arrow.DataType, off, items []int32) arrow.Array {
-	child := flatData(mem, t.(*arrow.ListType).Elem(), items)
+// starting at 0) and the flat items, written into *items and *offsets.
+func listArray(t arrow.DataType, off, values []int32, items, offsets *[]byte) arrow.Array {
+	child := flatData(t.(*arrow.ListType).Elem(), values, items)
 	defer child.Release()
-	ob := memory.NewResizableBuffer(mem)
-	defer ob.Release()
-	ob.Resize(len(off) * 4)
-	copy(arrow.Int32Traits.CastFromBytes(ob.Bytes()), off)
-	d := array.NewData(t, len(off)-1, []*memory.Buffer{nil, ob}, []arrow.ArrayData{child}, 0, 0)
+	ob := scratch(offsets, len(off)*4)
+	copy(arrow.Int32Traits.CastFromBytes(ob), off)
+	d := array.NewData(t, len(off)-1, []*memory.Buffer{nil, memory.NewBufferBytes(ob)}, []arrow.ArrayData{child}, 0, 0)
 	defer d.Release()
 	return array.MakeFromData(d)
 }
@@ -327,34 +387,40 @@ func (b *batch) decode(rec arrow.RecordBatch, m *Meta) error {
 	if int(rec.NumCols()) != want {
 		return fmt.Errorf("%d columns, want %d", rec.NumCols(), want)
 	}
+	// The columns are decoded into b's slices, reusing their storage:
+	// a Reader passes a fresh batch unless it reuses buffers.
 	b.rows = rows
 	var err error
-	if b.idOff, b.ids, err = decodeList(rec.Column(0), rows); err != nil {
+	if b.idOff, b.ids, err = decodeList(rec.Column(0), rows, b.idOff, b.ids); err != nil {
 		return fmt.Errorf("%s: %v", colInputIDs, err)
 	}
-	if b.aLen, err = decodeFlat(rec.Column(1), rows); err != nil {
+	if b.aLen, err = decodeFlat(rec.Column(1), rows, b.aLen); err != nil {
 		return fmt.Errorf("%s: %v", colALength, err)
 	}
 	nsp, ok := rec.Column(2).(*array.Int8)
 	if !ok || nsp.Len() != rows || nsp.NullN() != 0 || len(nsp.Int8Values()) != rows {
 		return fmt.Errorf("%s: malformed column", colNSP)
 	}
-	b.random = make([]bool, rows)
+	b.random = slices.Grow(b.random[:0], rows)[:rows]
 	for i, v := range nsp.Int8Values() {
 		if v != 0 && v != 1 {
 			return fmt.Errorf("row %d: %s %d is neither 0 nor 1", i, colNSP, v)
 		}
 		b.random[i] = v == 1
 	}
-	b.pos, b.mids, b.posOff = nil, nil, make([]int32, rows+1)
-	if static {
-		if b.posOff, b.pos, err = decodeList(rec.Column(3), rows); err != nil {
+	if !static {
+		b.pos, b.mids = b.pos[:0], b.mids[:0]
+		b.posOff = slices.Grow(b.posOff[:0], rows+1)[:rows+1]
+		clear(b.posOff)
+	} else {
+		if b.posOff, b.pos, err = decodeList(rec.Column(3), rows, b.posOff, b.pos); err != nil {
 			return fmt.Errorf("%s: %v", colPositions, err)
 		}
 		var midOff []int32
-		if midOff, b.mids, err = decodeList(rec.Column(4), rows); err != nil {
+		if midOff, b.mids, err = decodeList(rec.Column(4), rows, b.midOff, b.mids); err != nil {
 			return fmt.Errorf("%s: %v", colMaskedIDs, err)
 		}
+		b.midOff = midOff
 		for r := range midOff {
 			if midOff[r] != b.posOff[r] {
 				return fmt.Errorf("row %d: %s and %s differ in length", max(r-1, 0), colPositions, colMaskedIDs)
@@ -382,8 +448,9 @@ func (b *batch) decode(rec arrow.RecordBatch, m *Meta) error {
 }
 
 // decodeList copies a list column of rows rows into offsets starting at 0
-// and flat items, after checking the offsets.
-func decodeList(col arrow.Array, rows int) (off, items []int32, err error) {
+// and flat items, after checking the offsets. The results reuse the storage
+// of off and items.
+func decodeList(col arrow.Array, rows int, off, items []int32) ([]int32, []int32, error) {
 	l, ok := col.(*array.List)
 	if !ok || l.Len() != rows || l.NullN() != 0 {
 		return nil, nil, fmt.Errorf("malformed column")
@@ -401,28 +468,31 @@ func decodeList(col arrow.Array, rows int) (off, items []int32, err error) {
 	if src[0] < 0 || int(src[rows]) > child.Len() {
 		return nil, nil, fmt.Errorf("offsets [%d, %d] outside %d items", src[0], src[rows], child.Len())
 	}
-	off = make([]int32, rows+1)
+	off = slices.Grow(off[:0], rows+1)[:rows+1]
+	off[0] = 0
 	for r := 1; r <= rows; r++ {
 		if src[r] < src[r-1] {
 			return nil, nil, fmt.Errorf("row %d: offsets decrease", r-1)
 		}
 		off[r] = src[r] - src[0]
 	}
-	items, err = int32Values(child, int(src[0]), int(src[rows]))
+	items, err := int32Values(child, int(src[0]), int(src[rows]), items)
 	return off, items, err
 }
 
-// decodeFlat copies a non-null integer column of rows rows.
-func decodeFlat(col arrow.Array, rows int) ([]int32, error) {
+// decodeFlat copies a non-null integer column of rows rows, reusing the
+// storage of dst.
+func decodeFlat(col arrow.Array, rows int, dst []int32) ([]int32, error) {
 	if col.Len() != rows || col.NullN() != 0 {
 		return nil, fmt.Errorf("malformed column")
 	}
-	return int32Values(col, 0, rows)
+	return int32Values(col, 0, rows, dst)
 }
 
-// int32Values copies items [lo, hi) of an Int16, Uint16 or Int32 array.
-func int32Values(a arrow.Array, lo, hi int) ([]int32, error) {
-	out := make([]int32, hi-lo)
+// int32Values copies items [lo, hi) of an Int16, Uint16 or Int32 array,
+// reusing the storage of dst.
+func int32Values(a arrow.Array, lo, hi int, dst []int32) ([]int32, error) {
+	out := slices.Grow(dst[:0], hi-lo)[:hi-lo]
 	switch a := a.(type) {
 	case *array.Uint16:
 		v := a.Uint16Values()

@@ -195,3 +195,23 @@ func TestArrowJS(t *testing.T) {
 		t.Errorf("Arrow JS reads tiny.arrow as\n%s\nwant\n%s", out, want)
 	}
 }
+
+// The writer still writes the committed fixture byte for byte: the shards
+// of a run are the same bytes from one build to the next. (The bytes also
+// depend on arrow-go and klauspost/compress; if an upgrade changes them on
+// purpose, -update rewrites the fixture.)
+func TestWriterReproducesFixture(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tiny.arrow")
+	writeShard(t, path, tinyMeta(), tinyInstances(), WithBatchRows(2))
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join("testdata", "tiny.arrow"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("the writer wrote %d bytes that differ from testdata/tiny.arrow (%d bytes)", len(got), len(want))
+	}
+}

@@ -23,7 +23,8 @@ const arrowMagic = "ARROW1"
 // Reader reads a shard. Next returns the instances in file order and ReadAt
 // any one by index; both decode one record batch at a time and keep the
 // last one decoded, so sequential access decompresses each batch once.
-// Returned instances stay valid after later calls and after Close.
+// Returned instances stay valid after later calls and after Close, unless
+// the Reader was opened with ReuseBuffers.
 //
 // A Reader is not safe for concurrent use; open one per goroutine.
 type Reader struct {
@@ -42,6 +43,8 @@ type Reader struct {
 
 	cur     *batch // last batch decoded, index curIdx
 	curIdx  int
+	reuse   bool     // ReuseBuffers: decode into cur, return &inst
+	inst    Instance // the instance returned with reuse
 	next    int
 	nextErr error
 }
@@ -116,7 +119,7 @@ func newReader(name string, ra ipc.ReadAtSeeker, size int64, closer io.Closer, o
 	case len(head) < len(arrowMagic):
 		return nil, fail(fmt.Errorf("%w: truncated to %d bytes", ErrCorrupt, size))
 	}
-	r := &Reader{name: name, file: closer, ra: ra, size: size, mem: &limitAllocator{Allocator: o.mem}, curIdx: -1}
+	r := &Reader{name: name, file: closer, ra: ra, size: size, mem: &limitAllocator{Allocator: o.mem}, curIdx: -1, reuse: o.reuse}
 	if err := r.readFooter(); err != nil {
 		return nil, fail(err)
 	}
@@ -187,6 +190,9 @@ func (r *Reader) load(k int) (*batch, error) {
 	}
 	defer rec.Release()
 	b := new(batch)
+	if r.reuse && r.cur != nil {
+		b, r.cur, r.curIdx = r.cur, nil, -1 // overwritten, valid again only if decoded
+	}
 	if err := guard(func() error { return b.decode(rec, &r.meta) }); err != nil {
 		return nil, fmt.Errorf("%w: batch %d: %v", ErrCorrupt, k, err)
 	}
@@ -321,6 +327,10 @@ func (r *Reader) ReadAt(i int) (*Instance, error) {
 	b, err := r.load(i / r.batchRows)
 	if err != nil {
 		return nil, &fileError{op: "read", name: r.name, err: err}
+	}
+	if r.reuse {
+		b.instanceInto(&r.inst, i%r.batchRows)
+		return &r.inst, nil
 	}
 	return b.instance(i % r.batchRows), nil
 }

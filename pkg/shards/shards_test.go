@@ -2,8 +2,10 @@ package shards
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -546,6 +548,131 @@ func TestUncompressedRoundTrip(t *testing.T) {
 		}
 		if fmt.Sprint(*got) != fmt.Sprint(want) {
 			t.Errorf("instance %d: got %+v, want %+v", i, *got, want)
+		}
+	}
+}
+
+// ReuseBuffers reads the same instances, in order and by index, for both
+// maskings; and after a damaged batch fails, the batch read before it is not
+// returned for it.
+func TestReuseBuffers(t *testing.T) {
+	for _, masking := range []string{MaskingStatic, MaskingDynamic} {
+		m := testMeta(30522, 32, masking)
+		want := randInstances(5, m, 50)
+		path := filepath.Join(t.TempDir(), "s.arrow")
+		writeShard(t, path, m, want, WithBatchRows(7))
+		r, err := Open(path, ReuseBuffers())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range want {
+			got, err := r.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sameInstance(got, want[i]) {
+				t.Fatalf("%s: Next #%d = %+v, want %+v", masking, i, got, want[i])
+			}
+		}
+		if _, err := r.Next(); err != io.EOF {
+			t.Fatalf("Next after the last instance: %v, want io.EOF", err)
+		}
+		for _, i := range []int{49, 0, 48, 7, 6, 13, 14, 0} {
+			got, err := r.ReadAt(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sameInstance(got, want[i]) {
+				t.Fatalf("%s: ReadAt(%d) = %+v, want %+v", masking, i, got, want[i])
+			}
+		}
+		r.Close()
+	}
+
+	// Damage an input id of the middle batch (uncompressed, so that its
+	// bytes can be found): reading that batch fails its checksum after
+	// decoding into the buffers of the first batch, which must then be
+	// decoded again, not served from them.
+	m := testMeta(30522, 32, MaskingStatic)
+	want := randInstances(6, m, 25)
+	path := filepath.Join(t.TempDir(), "s.arrow")
+	writeShard(t, path, m, want, WithBatchRows(10), Uncompressed())
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []byte
+	for _, id := range want[13].InputIDs {
+		ids = binary.LittleEndian.AppendUint16(ids, uint16(id))
+	}
+	j := bytes.Index(data, ids)
+	if j < 0 || bytes.Count(data, ids) != 1 {
+		t.Fatal("the ids of instance 13 are not found once in the file")
+	}
+	data[j+2] ^= 1
+	bad := filepath.Join(t.TempDir(), "bad.arrow")
+	if err := os.WriteFile(bad, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(bad, ReuseBuffers())
+	if err != nil {
+		t.Fatalf("open (the last batch is whole): %v", err)
+	}
+	defer r.Close()
+	if got, err := r.ReadAt(3); err != nil || !sameInstance(got, want[3]) {
+		t.Fatalf("ReadAt(3) = %+v, %v; want %+v", got, err, want[3])
+	}
+	if _, err := r.ReadAt(13); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("ReadAt(13) of the damaged batch: %v, want ErrCorrupt", err)
+	}
+	if got, err := r.ReadAt(4); err != nil || !sameInstance(got, want[4]) {
+		t.Fatalf("ReadAt(4) after the damaged batch = %+v, %v; want %+v", got, err, want[4])
+	}
+}
+
+// The checksum is the same whether int32 columns are hashed in place (on
+// little-endian machines) or converted value by value, and it is the CRC of
+// the layout docs/FORMATS.md gives.
+func TestChecksumPaths(t *testing.T) {
+	m := testMeta(30522, 600, MaskingStatic) // > 16 KiB of ids: several buffer fills
+	var b batch
+	b.reset()
+	for _, inst := range randInstances(9, m, 300) {
+		b.add(inst)
+	}
+	var want []byte
+	put := func(v uint32) { want = binary.LittleEndian.AppendUint32(want, v) }
+	lengths := func(off []int32) {
+		for r := 0; r < b.rows; r++ {
+			put(uint32(off[r+1] - off[r]))
+		}
+	}
+	values := func(v []int32) {
+		for _, x := range v {
+			put(uint32(x))
+		}
+	}
+	lengths(b.idOff)
+	values(b.ids)
+	values(b.aLen)
+	for _, x := range b.random {
+		if x {
+			put(1)
+		} else {
+			put(0)
+		}
+	}
+	lengths(b.posOff)
+	values(b.pos)
+	lengths(b.posOff)
+	values(b.mids)
+	wantCRC := crc32.ChecksumIEEE(want)
+
+	defer func(le bool) { littleEndian = le }(littleEndian)
+	for _, le := range []bool{false, littleEndian} {
+		littleEndian = le
+		if got := b.checksum(true); got != wantCRC {
+			t.Errorf("in-place hashing %v: checksum %08x, want %08x", le, got, wantCRC)
 		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
@@ -24,6 +26,7 @@ type options struct {
 	batchRows    int
 	mem          memory.Allocator
 	uncompressed bool
+	reuse        bool
 }
 
 // WithBatchRows sets the rows per record batch a Writer writes (default
@@ -38,6 +41,13 @@ func WithAllocator(mem memory.Allocator) Option { return func(o *options) { o.me
 // intermediate files that are read once soon after, where compression costs
 // more than the disk it saves. Readers handle both.
 func Uncompressed() Option { return func(o *options) { o.uncompressed = true } }
+
+// ReuseBuffers makes a Reader decode every record batch into the same
+// buffers and return the same *Instance each time, so that reading a shard
+// allocates next to nothing: an instance is then valid only until the next
+// call of Next or ReadAt. For readers that copy each instance at once.
+// Writers ignore it.
+func ReuseBuffers() Option { return func(o *options) { o.reuse = true } }
 
 func newOptions(opts []Option) options {
 	o := options{batchRows: DefaultBatchRows}
@@ -69,7 +79,7 @@ type Writer struct {
 	buf  *bufio.Writer
 	ipc  *ipc.FileWriter
 
-	pending batch
+	pending *batch // from batchPool; returned by Close and Abort
 	count   int
 	err     error // sticky write error
 	done    bool
@@ -100,18 +110,60 @@ func Create(path string, meta Meta, opts ...Option) (*Writer, error) {
 		return nil, fmt.Errorf("shards: %w", err)
 	}
 	w.file = f
-	w.buf = bufio.NewWriterSize(f, 1<<20)
+	w.buf = getBufio(f)
 	ipcOpts := []ipc.Option{ipc.WithSchema(w.schema), ipc.WithAllocator(w.mem)}
 	if !o.uncompressed {
 		ipcOpts = append(ipcOpts, ipc.WithZstd())
 	}
 	w.ipc, err = ipc.NewFileWriter(w.buf, ipcOpts...)
 	if err != nil {
+		w.releaseFile()
 		f.Abort()
 		return nil, fmt.Errorf("shards: create %s: %w", path, err)
 	}
-	w.pending.reset()
+	w.pending = getBatch()
 	return w, nil
+}
+
+// batchPool keeps the buffers of closed Writers' batches, so that a process
+// writing many files does not grow new ones for each.
+var batchPool sync.Pool
+
+func getBatch() *batch {
+	b, ok := batchPool.Get().(*batch)
+	if !ok {
+		b = new(batch)
+	}
+	b.reset()
+	return b
+}
+
+// bufioPool keeps the 1 MiB file buffers of closed Writers.
+var bufioPool sync.Pool
+
+func getBufio(f io.Writer) *bufio.Writer {
+	if b, ok := bufioPool.Get().(*bufio.Writer); ok {
+		b.Reset(f)
+		return b
+	}
+	return bufio.NewWriterSize(f, 1<<20)
+}
+
+// release returns the pending batch's buffers to the pool.
+func (w *Writer) release() {
+	if w.pending != nil {
+		batchPool.Put(w.pending)
+		w.pending = nil
+	}
+}
+
+// releaseFile returns the file buffer to the pool, unflushed bytes dropped.
+func (w *Writer) releaseFile() {
+	if w.buf != nil {
+		w.buf.Reset(nil)
+		bufioPool.Put(w.buf)
+		w.buf = nil
+	}
 }
 
 // Write appends inst. An instance that breaks the metadata's limits (length
@@ -165,7 +217,7 @@ func (w *Writer) flush() error {
 	if w.pending.rows == 0 {
 		return nil
 	}
-	rec := w.pending.record(w.schema, w.mem, w.static)
+	rec := w.pending.record(w.schema, w.static)
 	defer rec.Release()
 	w.pending.reset()
 	return w.ipc.Write(rec)
@@ -187,12 +239,14 @@ func (w *Writer) Close() error {
 		return w.err
 	}
 	err := w.flush()
+	w.release()
 	if cerr := w.ipc.Close(); err == nil {
 		err = cerr
 	}
 	if err == nil {
 		err = w.buf.Flush()
 	}
+	w.releaseFile()
 	if err != nil {
 		w.file.Abort()
 		return fmt.Errorf("shards: write %s: %w", w.path, err)
@@ -214,7 +268,8 @@ func (w *Writer) Abort() {
 }
 
 func (w *Writer) discard() {
-	w.pending.reset()
+	w.release()
 	w.ipc.Close() // releases its buffers; the output is discarded below
+	w.releaseFile()
 	w.file.Abort()
 }

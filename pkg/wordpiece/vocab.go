@@ -23,6 +23,9 @@ type Vocab struct {
 	sha256  string
 
 	maxWhole, maxCont int // longest key of whole and cont, in bytes
+
+	// wholeT and contT hold whole and cont again, for WordPiece's lookups.
+	wholeT, contT *pieceTable
 }
 
 // Specials holds the ids of BERT's special tokens.
@@ -38,7 +41,13 @@ var ErrVocab = errors.New("wordpiece: bad vocabulary")
 // token or a missing [PAD], [UNK], [CLS], [SEP] or [MASK] is an error that
 // names the line or token.
 func ReadVocab(r io.Reader) (*Vocab, error) {
-	v := &Vocab{whole: make(map[string]int32), cont: make(map[string]int32)}
+	return readVocab(r, 0)
+}
+
+// readVocab is ReadVocab with room made for about n tokens, so that the
+// maps do not grow step by step.
+func readVocab(r io.Reader, n int) (*Vocab, error) {
+	v := &Vocab{whole: make(map[string]int32, n), cont: make(map[string]int32, n/4), tokens: make([]string, 0, n), isCont: make([]bool, 0, n)}
 	h := sha256.New()
 	sc := bufio.NewScanner(io.TeeReader(r, h))
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
@@ -73,6 +82,7 @@ func ReadVocab(r io.Reader) (*Vocab, error) {
 		return nil, fmt.Errorf("wordpiece: reading vocabulary after line %d: %w", line, err)
 	}
 	v.sha256 = hex.EncodeToString(h.Sum(nil))
+	v.wholeT, v.contT = tableOf(v.whole), tableOf(v.cont)
 	for _, s := range []struct {
 		tok string
 		id  *int32
@@ -89,6 +99,17 @@ func ReadVocab(r io.Reader) (*Vocab, error) {
 	return v, nil
 }
 
+// tableOf returns a pieceTable holding the entries of m.
+func tableOf(m map[string]int32) *pieceTable {
+	keys := make([]string, 0, len(m))
+	ids := make([]int32, 0, len(m))
+	for k, id := range m {
+		keys = append(keys, k)
+		ids = append(ids, id)
+	}
+	return newPieceTable(keys, ids)
+}
+
 // LoadVocab reads the vocabulary file at path; see ReadVocab.
 func LoadVocab(path string) (*Vocab, error) {
 	f, err := os.Open(path)
@@ -96,7 +117,11 @@ func LoadVocab(path string) (*Vocab, error) {
 		return nil, fmt.Errorf("wordpiece: %w", err)
 	}
 	defer f.Close()
-	v, err := ReadVocab(f)
+	hint := 0
+	if st, err := f.Stat(); err == nil {
+		hint = int(min(st.Size()/8, 1<<22)) // bert-base-uncased: 30,522 tokens in 231,508 bytes
+	}
+	v, err := readVocab(f, hint)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -10,11 +10,11 @@ import "unicode/utf8"
 // becomes un ##aff ##able: "unaffable", "unaffabl", ..., "un" are tried for
 // the first piece, then "affable", ..., "aff" after "##", then "able".
 func (v *Vocab) appendPieces(dst []int32, w []byte) []int32 {
-	if id, ok := v.whole[string(w)]; ok {
+	if id, ok := v.wholeT.get(w); ok {
 		return append(dst, id)
 	}
 	mark := len(dst)
-	m, maxLen := v.whole, v.maxWhole
+	m, maxLen := v.wholeT, v.maxWhole
 	for start := 0; start < len(w); {
 		end := len(w)
 		if end-start > maxLen {
@@ -25,7 +25,7 @@ func (v *Vocab) appendPieces(dst []int32, w []byte) []int32 {
 		}
 		found := false
 		for end > start {
-			if id, ok := m[string(w[start:end])]; ok {
+			if id, ok := m.get(w[start:end]); ok {
 				dst = append(dst, id)
 				found = true
 				break
@@ -39,7 +39,7 @@ func (v *Vocab) appendPieces(dst []int32, w []byte) []int32 {
 			return append(dst[:mark], v.special.UNK)
 		}
 		start = end
-		m, maxLen = v.cont, v.maxCont
+		m, maxLen = v.contT, v.maxCont
 	}
 	return dst
 }
