@@ -15,6 +15,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/bertline/bertline/pkg/books"
 	"github.com/bertline/bertline/pkg/cli"
 	"github.com/bertline/bertline/pkg/download"
 )
@@ -139,7 +140,7 @@ func extractZip(ctx context.Context, src, stage, dir string, limit int64) error 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if why := unsafeName(zf.Name); why != "" {
+		if why := books.CheckEntryName(zf.Name); why != "" {
 			return fmt.Errorf("extract %s: entry %q: %w: %s", src, zf.Name, errUnsafeEntry, why)
 		}
 		mode := zf.Mode()
@@ -217,29 +218,6 @@ func (c ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
-}
-
-// unsafeName returns why an archive entry name could write outside the
-// extraction directory, or "" if it cannot.
-func unsafeName(name string) string {
-	switch {
-	case name == "":
-		return "empty name"
-	case strings.ContainsRune(name, '\\'):
-		return "backslash in path"
-	case strings.ContainsRune(name, 0):
-		return "NUL in path"
-	case strings.HasPrefix(name, "/"):
-		return "absolute path"
-	case len(name) >= 2 && name[1] == ':':
-		return "drive letter in path"
-	}
-	for _, elem := range strings.Split(name, "/") {
-		if elem == ".." {
-			return "path escapes the archive"
-		}
-	}
-	return ""
 }
 
 // kind names a file mode that is neither a directory nor a regular file.

@@ -18,10 +18,10 @@ import (
 	"github.com/bertline/bertline/pkg/bz2"
 )
 
-// checkName returns why an archive entry name is unsafe, or "" if it stays
-// inside the archive: it must be relative, use '/' only and have no ".."
-// element.
-func checkName(name string) string {
+// CheckEntryName returns why an archive entry name is unsafe to extract,
+// or "" if it stays inside the archive: it must be relative, use '/' only
+// and have no ".." element.
+func CheckEntryName(name string) string {
 	switch {
 	case name == "":
 		return "empty name"
@@ -111,7 +111,7 @@ func (w *walker) tar(kind string) error {
 			return fmt.Errorf("books: %s: after entry %q: %w", w.src, last, err)
 		}
 		last = h.Name
-		if why := checkName(h.Name); why != "" {
+		if why := CheckEntryName(h.Name); why != "" {
 			return w.unsafe(h.Name, why)
 		}
 		switch h.Typeflag {
@@ -166,7 +166,7 @@ func (w *walker) zip() error {
 		if err := w.ctx.Err(); err != nil {
 			return fmt.Errorf("books: %s: %w", w.src, err)
 		}
-		if why := checkName(zf.Name); why != "" {
+		if why := CheckEntryName(zf.Name); why != "" {
 			return w.unsafe(zf.Name, why)
 		}
 		mode := zf.Mode()
