@@ -13,9 +13,11 @@
 # Debian's python3-torch links the system libblas.so.3: with the reference
 # BLAS it is some 20x slower than with OpenBLAS, so install
 # libopenblas0-pthread (it becomes the libblas.so.3 alternative) for a fair
-# comparison. Measured that way on a shared 2-core AVX2 VM: mini 14.4 vs
-# 14.3 seq/s (1.0x), base 1.09 vs 0.82 seq/s (1.3x), with 40% and 27% less
-# peak memory than PyTorch.
+# comparison. Measured that way on a shared 2-core AVX2 VM (AMD EPYC,
+# ROUNDS=2, means): mini 24.9 vs 13.5 seq/s (1.85x), base 1.52 vs 0.99
+# seq/s (1.54x), with 38% and 26% less peak memory than PyTorch. Other
+# work on the machine slows PyTorch's threads far more than these (2-3x
+# under a load of 8): compare only runs made when it is quiet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 THREADS=${THREADS:-2}

@@ -26,12 +26,14 @@ const maskedScore = -10000
 // probs [B, NH, T, T], before dropout, for attentionBackward, which
 // recomputes the dropped ones from probs and keep: the mask costs a 32nd
 // of the probabilities' memory. out and probs are overwritten. Each
-// (sequence, head) pair is two GEMMs on strided views of q, k and v, and
-// the pairs are spread over goroutines: each writes its own block of probs
-// and out.
+// (sequence, head) pair is two GEMMs on strided views of q, k and v with
+// the masked softmax between them, and the pairs are spread over
+// goroutines, each running its GEMMs on itself (128×128×64 products are
+// too small to split further): each writes its own block of probs and out.
 func attentionForward(out, probs, q, k, v []float32, mask []int32, keep []uint32, pdrop float32, b, t, c, nh int) {
 	hs := c / nh
 	scale := float32(1 / math.Sqrt(float64(hs)))
+	bias := maskBias(mask, b, t)
 	parallelFor(b*nh, 1, func(lo, hi int) {
 		var dropped []float32 // the probabilities after dropout, of one pair
 		if keep != nil {
@@ -41,27 +43,38 @@ func attentionForward(out, probs, q, k, v []float32, mask []int32, keep []uint32
 			bi, h := u/nh, u%nh
 			off := bi*t*c + h*hs // row 0 of this head in q, k, v, out
 			p := probs[u*t*t:][:t*t]
-			gemm.Sgemm(false, true, t, t, hs, scale, q[off:], c, k[off:], c, 0, p, t)
-			if mask != nil {
-				m := mask[bi*t:][:t]
-				for i := range t {
-					row := p[i*t:][:t]
-					for j, real := range m {
-						if real == 0 {
-							row[j] += maskedScore
-						}
-					}
-				}
+			gemm.SgemmSerial(false, true, t, t, hs, scale, q[off:], c, k[off:], c, 0, p, t)
+			var rowBias []float32
+			if bias != nil {
+				rowBias = bias[bi*t:][:t]
 			}
-			softmaxForward(p, p, t, t)
+			for i := range t {
+				row := p[i*t:][:t]
+				softmaxRow(row, row, rowBias)
+			}
 			pv := p
 			if keep != nil {
 				dropoutApply(dropped, p, keep, u*t*t, pdrop)
 				pv = dropped
 			}
-			gemm.Sgemm(false, false, t, hs, t, 1, pv, t, v[off:], c, 0, out[off:], c)
+			gemm.SgemmSerial(false, false, t, hs, t, 1, pv, t, v[off:], c, 0, out[off:], c)
 		}
 	})
+}
+
+// maskBias returns the additive score bias of each key, [B, T]: 0 for a
+// real token and maskedScore for padding; nil when mask is nil.
+func maskBias(mask []int32, b, t int) []float32 {
+	if mask == nil {
+		return nil
+	}
+	bias := make([]float32, b*t)
+	for i, real := range mask[:b*t] {
+		if real == 0 {
+			bias[i] = maskedScore
+		}
+	}
+	return bias
 }
 
 // attentionBackward takes dout [B, T, C] back through attentionForward,
@@ -88,17 +101,17 @@ func attentionBackward(dq, dk, dv, dout, q, k, v, probs []float32, keep []uint32
 			bi, h := u/nh, u%nh
 			off := bi*t*c + h*hs
 			p := probs[u*t*t:][:t*t]
-			gemm.Sgemm(false, true, t, t, hs, 1, dout[off:], c, v[off:], c, 0, ds, t)
+			gemm.SgemmSerial(false, true, t, t, hs, 1, dout[off:], c, v[off:], c, 0, ds, t)
 			pv := p
 			if keep != nil {
 				dropoutApply(dropped, p, keep, u*t*t, pdrop)
 				dropoutApply(ds, ds, keep, u*t*t, pdrop)
 				pv = dropped
 			}
-			gemm.Sgemm(true, false, t, hs, t, 1, pv, t, dout[off:], c, 0, dv[off:], c)
+			gemm.SgemmSerial(true, false, t, hs, t, 1, pv, t, dout[off:], c, 0, dv[off:], c)
 			softmaxBackward(ds, ds, p, t, t)
-			gemm.Sgemm(false, false, t, hs, t, scale, ds, t, k[off:], c, 0, dq[off:], c)
-			gemm.Sgemm(true, false, t, hs, t, scale, ds, t, q[off:], c, 0, dk[off:], c)
+			gemm.SgemmSerial(false, false, t, hs, t, scale, ds, t, k[off:], c, 0, dq[off:], c)
+			gemm.SgemmSerial(true, false, t, hs, t, scale, ds, t, q[off:], c, 0, dk[off:], c)
 		}
 	})
 }

@@ -17,18 +17,26 @@ func TestCrossEntropyForward(t *testing.T) {
 		}
 	}
 	targets := []int32{0, 4, 2}
-	if got := crossEntropy(nil, logits, targets, p, v, vp); math.Abs(float64(got)-math.Log(5)) > 1e-6 {
+	got, correct, count := crossEntropy(nil, logits, targets, p, v, vp)
+	if math.Abs(float64(got)-math.Log(5)) > 1e-6 {
 		t.Errorf("uniform logits: loss %g, want ln 5 = %g", got, math.Log(5))
+	}
+	// The arg-max of a tie is the first class, not a padding column.
+	if correct != 1 || count != 3 {
+		t.Errorf("uniform logits: %d of %d correct, want 1 of 3", correct, count)
 	}
 
 	// By hand: logits (0, ln 3) → p = (1/4, 3/4). Target 1 costs ln(4/3),
 	// target 0 costs ln 4; the ignored row counts for nothing.
 	two := []float32{0, float32(math.Log(3)), 0, float32(math.Log(3)), 9, -9}
 	d := []float32{5, 5, 5, 5, 5, 5}
-	got := crossEntropy(d, two, []int32{1, 0, ignoreIndex}, 3, 2, 2)
+	got, correct, count = crossEntropy(d, two, []int32{1, 0, ignoreIndex}, 3, 2, 2)
 	want := (math.Log(4.0/3) + math.Log(4)) / 2
 	if math.Abs(float64(got)-want) > 1e-6 {
 		t.Errorf("hand case: loss %g, want %g", got, want)
+	}
+	if correct != 1 || count != 2 {
+		t.Errorf("hand case: %d of %d correct, want 1 of 2", correct, count)
 	}
 	wantD := []float64{0.25 / 2, (0.75 - 1) / 2, (0.25 - 1) / 2, 0.75 / 2, 0, 0}
 	for j := range wantD {
@@ -37,7 +45,7 @@ func TestCrossEntropyForward(t *testing.T) {
 		}
 	}
 
-	if got := crossEntropy(d, two, []int32{ignoreIndex, ignoreIndex, ignoreIndex}, 3, 2, 2); got != 0 || d[0] != 0 {
+	if got, _, _ := crossEntropy(d, two, []int32{ignoreIndex, ignoreIndex, ignoreIndex}, 3, 2, 2); got != 0 || d[0] != 0 {
 		t.Errorf("all rows ignored: loss %g, dlogits[0] %g, want 0 and 0", got, d[0])
 	}
 }
@@ -47,7 +55,7 @@ func TestCrossEntropyBackward(t *testing.T) {
 	p, v, vp := 4, 6, 8
 	logits := randSlice(rng, p*vp, 3)
 	targets := []int32{5, ignoreIndex, 0, 3}
-	loss := func() float64 { return float64(crossEntropy(nil, logits, targets, p, v, vp)) }
+	loss := func() float64 { l, _, _ := crossEntropy(nil, logits, targets, p, v, vp); return float64(l) }
 	d := zeros(p * vp)
 	crossEntropy(d, logits, targets, p, v, vp)
 	checkGrad(t, "dlogits", logits, d, loss)

@@ -28,9 +28,12 @@
 // llm.c does. Linear weights are stored [out, in], as PyTorch stores them,
 // so a checkpoint is copied, not transposed.
 //
-// Dense layers and attention run on pkg/gemm; the other kernels split their
-// rows over GOMAXPROCS goroutines so that each output is computed by one
-// goroutine in a fixed order: results do not depend on the thread count.
+// Dense layers and attention run on pkg/gemm (a linear layer's bias and
+// bias gradient inside its GEMMs); the other kernels split their rows over
+// GOMAXPROCS goroutines so that each output is computed by one goroutine
+// in a fixed order: results do not depend on the thread count. exp and
+// GELU are float32-accurate approximations (fastmath.go), not package
+// math's float64 functions.
 // BenchmarkTrainStep and testdata/gen/bench_torch.py time a training step
 // here and in PyTorch (pipelines/bench-train.sh runs both).
 package bert

@@ -81,3 +81,28 @@ func TestLayerNormBackward(t *testing.T) {
 		}
 	}
 }
+
+// TestAddLayerNormForward checks that the fused residual add gives the
+// bits of add followed by layerNormForward, in x as in the output and the
+// cache.
+func TestAddLayerNormForward(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 3))
+	n, c := 40, 24
+	x, r := randSlice(rng, n*c, 2), randSlice(rng, n*c, 2)
+	w, b := randSlice(rng, c, 1), randSlice(rng, c, 1)
+	want, wantMean, wantRstd, wantX := zeros(n*c), zeros(n), zeros(n), zeros(n*c)
+	add(wantX, x, r, n*c)
+	layerNormForward(want, wantMean, wantRstd, wantX, w, b, n, c, 1e-12)
+	out, mean, rstd := zeros(n*c), zeros(n), zeros(n)
+	addLayerNormForward(out, mean, rstd, x, r, w, b, n, c, 1e-12)
+	for _, p := range []struct {
+		name      string
+		got, want []float32
+	}{{"x", x, wantX}, {"out", out, want}, {"mean", mean, wantMean}, {"rstd", rstd, wantRstd}} {
+		for i := range p.want {
+			if p.got[i] != p.want[i] {
+				t.Fatalf("%s[%d] = %g, want %g", p.name, i, p.got[i], p.want[i])
+			}
+		}
+	}
+}

@@ -128,7 +128,7 @@ type layerMasks struct {
 // scratch holds the gradients of activations during Backward.
 type scratch struct {
 	dx, dres, dln1, dctx, dq, dk, dv []float32 // [B,T,C]
-	dfc, dfcGelu                     []float32 // [B,T,I]
+	dfc                              []float32 // [B,T,I]
 	dpool, dcls                      []float32 // [B,C]
 	dhead, dhead2                    []float32 // [P,C]
 }
@@ -208,11 +208,13 @@ func (m *Model) allocate() {
 	a.mlmMean, a.mlmRstd, a.mlmLogits, a.dmlm = f(mp), f(mp), f(mp*v), f(mp*v)
 	s := &m.grads
 	s.dx, s.dres, s.dln1, s.dctx, s.dq, s.dk, s.dv = f(bt*c), f(bt*c), f(bt*c), f(bt*c), f(bt*c), f(bt*c), f(bt*c)
-	s.dfc, s.dfcGelu, s.dpool, s.dcls, s.dhead, s.dhead2 = f(bt*in), f(bt*in), f(b*c), f(b*c), f(mp*c), f(mp*c)
+	s.dfc, s.dpool, s.dcls, s.dhead, s.dhead2 = f(bt*in), f(b*c), f(b*c), f(mp*c), f(mp*c)
 }
 
-// ZeroGrad clears Grads.
-func (m *Model) ZeroGrad() { clear(m.Grads) }
+// ZeroGrad clears Grads, on all cores.
+func (m *Model) ZeroGrad() {
+	parallelFor(len(m.Grads), 1<<16, func(lo, hi int) { clear(m.Grads[lo:hi]) })
+}
 
 // allocateMasks allocates the dropout masks that d needs and the model
 // does not hold yet.
@@ -295,7 +297,7 @@ func (m *Model) hiddenDropoutBackward(dx, dout []float32, mask []uint32, n int) 
 // LayerNorm; feed-forward, dropout, residual and LayerNorm.
 func (m *Model) layerForward(l int, x []float32, mask []int32, B, T int) {
 	p, a, d := &m.layers[l], &m.acts.layers[l], m.drop
-	n, c, in, nh := B*T, m.cfg.HiddenSize, m.cfg.IntermediateSize, m.cfg.NumAttentionHeads
+	n, c, nh := B*T, m.cfg.HiddenSize, m.cfg.NumAttentionHeads
 	ms := &m.masks.layers[l]
 	p.q.forward(a.q, x, n)
 	p.k.forward(a.k, x, n)
@@ -308,14 +310,11 @@ func (m *Model) layerForward(l int, x []float32, mask []int32, B, T int) {
 	attentionForward(a.ctx, a.probs, a.q, a.k, a.v, mask, keep, d.Attention, B, T, c, nh)
 	p.attnOut.forward(a.res1, a.ctx, n)
 	m.hiddenDropout(a.res1, ms.attnOut, n*c, dropoutAttnOut(l))
-	add(a.res1, a.res1, x, n*c)
-	layerNormForward(a.ln1, a.ln1Mean, a.ln1Rstd, a.res1, p.ln1.w, p.ln1.b, n, c, m.eps())
-	p.fc.forward(a.fc, a.ln1, n)
-	geluForward(a.fcGelu, a.fc, n*in)
+	addLayerNormForward(a.ln1, a.ln1Mean, a.ln1Rstd, a.res1, x, p.ln1.w, p.ln1.b, n, c, m.eps())
+	p.fc.forwardGELU(a.fc, a.fcGelu, a.ln1, n)
 	p.ffnOut.forward(a.res2, a.fcGelu, n)
 	m.hiddenDropout(a.res2, ms.ffnOut, n*c, dropoutFFNOut(l))
-	add(a.res2, a.res2, a.ln1, n*c)
-	layerNormForward(a.ln2, a.ln2Mean, a.ln2Rstd, a.res2, p.ln2.w, p.ln2.b, n, c, m.eps())
+	addLayerNormForward(a.ln2, a.ln2Mean, a.ln2Rstd, a.res2, a.ln1, p.ln2.w, p.ln2.b, n, c, m.eps())
 }
 
 // mlmForward gathers the masked positions of the final hidden states h and
@@ -331,9 +330,7 @@ func (m *Model) mlmForward(h []float32, b *Batch) (loss float32, correct, count 
 	layerNormForward(a.mlmLN, a.mlmMean, a.mlmRstd, a.mlmGelu, tl.w, tl.b, p, c, m.eps())
 	m.decoder.forward(a.mlmLogits, a.mlmLN, p)
 	v, vp := m.cfg.VocabSize, m.cfg.PaddedVocab()
-	loss = crossEntropy(a.dmlm, a.mlmLogits, b.MaskedIDs, p, v, vp)
-	correct, count = countCorrect(a.mlmLogits, b.MaskedIDs, p, v, vp)
-	return loss, correct, count
+	return crossEntropy(a.dmlm, a.mlmLogits, b.MaskedIDs, p, v, vp)
 }
 
 // nspForward runs the pooler (tanh of a dense layer on [CLS]) and the
@@ -346,8 +343,7 @@ func (m *Model) nspForward(h []float32, b *Batch) (loss float32, correct int) {
 	m.pooler.forward(a.poolPre, a.cls, b.B)
 	tanhForward(a.pooled, a.poolPre, b.B*c)
 	m.nsp.forward(a.nspLogits, a.pooled, b.B)
-	loss = crossEntropy(a.dnsp, a.nspLogits, b.NSPLabels, b.B, 2, 2)
-	correct, _ = countCorrect(a.nspLogits, b.NSPLabels, b.B, 2, 2)
+	loss, correct, _ = crossEntropy(a.dnsp, a.nspLogits, b.NSPLabels, b.B, 2, 2)
 	return loss, correct
 }
 
@@ -389,7 +385,7 @@ func (m *Model) mlmBackward(b *Batch) {
 	m.decoder.backward(s.dhead, a.dmlm, a.mlmLN, p, false)
 	tl := m.transformLN
 	layerNormBackward(s.dhead2, tl.dw, tl.db, s.dhead, a.mlmGelu, tl.w, a.mlmMean, a.mlmRstd, p, c)
-	geluBackward(s.dhead2, s.dhead2, a.mlmPre, a.mlmGelu, p*c)
+	geluBackward(s.dhead2, s.dhead2, a.mlmPre, p*c)
 	m.transform.backward(s.dhead, s.dhead2, a.gathered, p, false)
 	for i, pos := range b.MaskedPos {
 		row := s.dx[int(pos)*c:][:c]
@@ -401,17 +397,17 @@ func (m *Model) mlmBackward(b *Batch) {
 // gradient of its input x, adding the parameter gradients to Grads.
 func (m *Model) layerBackward(l int, x []float32, B, T int) {
 	p, a, s, ms := &m.layers[l], &m.acts.layers[l], &m.grads, &m.masks.layers[l]
-	n, c, in := B*T, m.cfg.HiddenSize, m.cfg.IntermediateSize
+	n, c := B*T, m.cfg.HiddenSize
 	layerNormBackward(s.dres, p.ln2.dw, p.ln2.db, s.dx, a.res2, p.ln2.w, a.ln2Mean, a.ln2Rstd, n, c)
 	// s.dres is the gradient of res2, both the residual's and the FFN
-	// output's; the latter goes back through the dropout into s.dln1,
-	// free until the FFN's input gradient overwrites it.
+	// output's; the latter goes back through the dropout into s.dln1, a
+	// spare buffer.
 	dffn := m.hiddenDropoutBackward(s.dln1, s.dres, ms.ffnOut, n*c)
-	p.ffnOut.backward(s.dfcGelu, dffn, a.fcGelu, n, false)
-	geluBackward(s.dfc, s.dfcGelu, a.fc, a.fcGelu, n*in)
-	p.fc.backward(s.dln1, s.dfc, a.ln1, n, false)
-	add(s.dln1, s.dln1, s.dres, n*c) // the residual around the feed-forward block
-	layerNormBackward(s.dx, p.ln1.dw, p.ln1.db, s.dln1, a.res1, p.ln1.w, a.ln1Mean, a.ln1Rstd, n, c)
+	p.ffnOut.backwardGELU(s.dfc, dffn, a.fcGelu, a.fc, n)
+	// The feed-forward block's input gradient adds to s.dres, the
+	// residual's share, giving ln1's gradient without a pass of its own.
+	p.fc.backward(s.dres, s.dfc, a.ln1, n, true)
+	layerNormBackward(s.dx, p.ln1.dw, p.ln1.db, s.dres, a.res1, p.ln1.w, a.ln1Mean, a.ln1Rstd, n, c)
 	// Likewise s.dx is res1's gradient, which the residual keeps; s.dres
 	// is free for the attention output's share.
 	dattn := m.hiddenDropoutBackward(s.dres, s.dx, ms.attnOut, n*c)
@@ -431,35 +427,34 @@ func (m *Model) layerBackward(l int, x []float32, B, T int) {
 
 // forward computes out [n,out] = inp [n,in]·wᵀ + b.
 func (l *linear) forward(out, inp []float32, n int) {
-	gemm.Sgemm(false, true, n, l.out, l.in, 1, inp, l.in, l.w, l.in, 0, out, l.out)
-	parallelRows(n, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			row := out[i*l.out:][:l.out]
-			for j, b := range l.b[:l.out] {
-				row[j] += b
-			}
-		}
-	})
+	gemm.SgemmBias(false, true, n, l.out, l.in, 1, inp, l.in, l.w, l.in, l.b, out, l.out)
+}
+
+// forwardGELU computes pre [n,out] = inp [n,in]·wᵀ + b, GELU's input,
+// and out = gelu(pre), in the GEMM's epilogue (pkg/gemm's float32 GELU,
+// within 4e-7·max(1, |x|) of the exact one).
+func (l *linear) forwardGELU(pre, out, inp []float32, n int) {
+	gemm.SgemmGELU(false, true, n, l.out, l.in, 1, inp, l.in, l.w, l.in, l.b, pre, out, l.out)
+}
+
+// backwardGELU is backward, with accumulate unset, for a layer whose
+// input is gelu(pre): it sets dpre [n,in] = (dout·w) ⊙ gelu'(pre), the
+// gradient of GELU's input, in the GEMM's epilogue.
+func (l *linear) backwardGELU(dpre, dout, inp, pre []float32, n int) {
+	gemm.SgemmGELUGrad(false, false, n, l.in, l.out, 1, dout, l.out, l.w, l.in, pre, dpre, l.in)
+	gemm.SgemmBiasGrad(true, false, l.out, l.in, n, 1, dout, l.out, inp, l.in, 1, l.dw, l.in, l.db)
 }
 
 // backward sets dinp [n,in] = dout·w (adds to it when accumulate is set)
-// and adds doutᵀ·inp to dw and the column sums of dout to db.
+// and adds doutᵀ·inp to dw and the column sums of dout to db, the latter
+// while the weight gradient's GEMM packs dout.
 func (l *linear) backward(dinp, dout, inp []float32, n int, accumulate bool) {
 	var beta float32
 	if accumulate {
 		beta = 1
 	}
 	gemm.Sgemm(false, false, n, l.in, l.out, 1, dout, l.out, l.w, l.in, beta, dinp, l.in)
-	gemm.Sgemm(true, false, l.out, l.in, n, 1, dout, l.out, inp, l.in, 1, l.dw, l.in)
-	// Each goroutine sums its own columns over all rows, in row order.
-	parallelFor(l.out, 64, func(lo, hi int) {
-		db := l.db[lo:hi]
-		for i := range n {
-			for j, g := range dout[i*l.out+lo : i*l.out+hi] {
-				db[j] += g
-			}
-		}
-	})
+	gemm.SgemmBiasGrad(true, false, l.out, l.in, n, 1, dout, l.out, inp, l.in, 1, l.dw, l.in, l.db)
 }
 
 // add sets out = x + y for n values; out may alias either.
@@ -469,27 +464,6 @@ func add(out, x, y []float32, n int) {
 			out[i] = x[i] + y[i]
 		}
 	})
-}
-
-// countCorrect counts the rows of logits [n,vp] whose arg-max over the
-// first v columns is the target, and the rows not ignored.
-func countCorrect(logits []float32, targets []int32, n, v, vp int) (correct, count int) {
-	for i, tg := range targets[:n] {
-		if tg == ignoreIndex {
-			continue
-		}
-		count++
-		row, best := logits[i*vp:][:v], 0
-		for j, x := range row {
-			if x > row[best] {
-				best = j
-			}
-		}
-		if best == int(tg) {
-			correct++
-		}
-	}
-	return correct, count
 }
 
 // check reports a batch the model cannot run.

@@ -110,6 +110,28 @@ func TestForwardMatchesPyTorch(t *testing.T) {
 	}
 }
 
+// countCorrect counts, as a reference for Forward, the rows of logits
+// [n,vp] whose arg-max over the first v columns is the target, and the
+// rows not ignored.
+func countCorrect(logits []float32, targets []int32, n, v, vp int) (correct, count int) {
+	for i, tg := range targets[:n] {
+		if tg == ignoreIndex {
+			continue
+		}
+		count++
+		row, best := logits[i*vp:][:v], 0
+		for j, x := range row {
+			if x > row[best] {
+				best = j
+			}
+		}
+		if best == int(tg) {
+			correct++
+		}
+	}
+	return correct, count
+}
+
 func readRef(t *testing.T, f *safetensors.File, name string, n int) []float32 {
 	t.Helper()
 	dst := make([]float32, n)

@@ -8,20 +8,44 @@ import "math"
 // The probabilities are the cache of softmaxBackward; probs is overwritten.
 func softmaxForward(probs, x []float32, n, c int) {
 	for i := range n {
-		row, p := x[i*c:(i+1)*c], probs[i*c:(i+1)*c]
-		maxv := float32(math.Inf(-1))
-		for _, v := range row {
-			maxv = max(maxv, v)
+		softmaxRow(probs[i*c:(i+1)*c], x[i*c:(i+1)*c], nil)
+	}
+}
+
+// softmaxRow sets p = softmax(x + bias) for one row; a nil bias adds
+// nothing (the attention kernel passes its mask as the bias of padding
+// keys). p may alias x. The exponentials are float32 (exp64, within 1 ulp),
+// their sum float64, and each is scaled by the float32 reciprocal of the
+// sum: a relative error of a few float32 ulps per probability.
+func softmaxRow(p, x, bias []float32) {
+	p = p[:len(x)]
+	maxv := float32(math.Inf(-1))
+	if bias != nil {
+		bias = bias[:len(x)]
+		for j, v := range x {
+			v += bias[j]
+			p[j] = v
+			if v > maxv {
+				maxv = v
+			}
 		}
-		var sum float64
-		for j, v := range row {
-			e := math.Exp(float64(v - maxv))
-			p[j] = float32(e)
-			sum += e
+	} else {
+		for j, v := range x {
+			p[j] = v
+			if v > maxv {
+				maxv = v
+			}
 		}
-		for j := range p {
-			p[j] = float32(float64(p[j]) / sum)
-		}
+	}
+	var sum float64
+	for j, v := range p {
+		e := float32(exp64(float64(v - maxv)))
+		p[j] = e
+		sum += float64(e)
+	}
+	inv := float32(1 / sum)
+	for j := range p {
+		p[j] *= inv
 	}
 }
 

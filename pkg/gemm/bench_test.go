@@ -72,7 +72,7 @@ func BenchmarkKernel(b *testing.B) {
 		}
 		b.Run(k.name, func(b *testing.B) {
 			for b.Loop() {
-				k.f(kcBlock, &a[0], &bb[0], &c[0], nr, 1)
+				k.f(kcBlock, &a[0], &bb[0], &c[0], nr, 1, nil)
 			}
 			b.ReportMetric(2*mr*nr*kcBlock*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})

@@ -256,8 +256,9 @@ func TestKernels(t *testing.T) {
 			ldc := nr + 5
 			c0 := randSlice(r, mr*ldc)
 			c1, c2 := slices.Clone(c0), slices.Clone(c0)
-			kernelGeneric(kc, &a[0], &b[0], &c1[0], ldc, acc)
-			kernelAVX2(kc, &a[0], &b[0], &c2[0], ldc, acc)
+			bias := firstOrNil(randSlice(r, nr), kc%2 == 0)
+			kernelGeneric(kc, &a[0], &b[0], &c1[0], ldc, acc, bias)
+			kernelAVX2(kc, &a[0], &b[0], &c2[0], ldc, acc, bias)
 			tol := float32(1e-5 * math.Sqrt(float64(kc)) * float64(kc+1))
 			for i := range c1 {
 				if d := c1[i] - c2[i]; d > tol || d < -tol {
@@ -266,27 +267,100 @@ func TestKernels(t *testing.T) {
 			}
 		}
 	}
-	defer func(k kernelFunc) { microKernel = k }(microKernel)
+	// The direct kernel reads A in place and must give the packed kernel's
+	// bits.
+	for _, kc := range []int{1, 3, 4, 5, 8, 256, kcBlock} {
+		lda := kc + 3
+		a := randSlice(r, mr*lda)
+		packed := make([]float32, kc*mr)
+		packA6NGeneric(packed, a, lda, kc, 1)
+		b := randSlice(r, kc*nr)
+		for _, acc := range []int{0, 1} {
+			ldc := nr + 2
+			c0 := randSlice(r, mr*ldc)
+			c1, c2 := slices.Clone(c0), slices.Clone(c0)
+			bias := firstOrNil(randSlice(r, nr), kc%2 == 0)
+			kernelAVX2(kc, &packed[0], &b[0], &c1[0], ldc, acc, bias)
+			kernelAVX2Direct(kc, &a[0], lda, &b[0], &c2[0], ldc, acc, bias)
+			if !slices.Equal(c1, c2) {
+				t.Fatalf("kc=%d acc=%d: direct kernel differs from the packed one", kc, acc)
+			}
+		}
+	}
+	defer func(k kernelFunc, d directKernelFunc) { microKernel, directKernel = k, d }(microKernel, directKernel)
 	for _, tr := range transposes {
 		p := newProblem(r, tr[0], tr[1], 31, 45, 270, 1, 1, 2)
-		microKernel = kernelGeneric
+		microKernel, directKernel = kernelGeneric, nil
 		gen := p.run()
 		p.check(t, gen)
-		microKernel = kernelAVX2
+		microKernel, directKernel = kernelAVX2, kernelAVX2Direct
 		asm := p.run()
 		p.check(t, asm)
+		directKernel = nil
+		if packed := p.run(); !slices.Equal(asm, packed) {
+			t.Errorf("%s: reading A in place changes the result", name(tr[0], tr[1]))
+		}
 	}
 }
 
-// TestKernelGeneric checks the portable kernel alone against the reference,
-// so it is covered on machines where the assembly kernel is used.
+// firstOrNil returns &x[0] when use is set, else nil: a kernel's bias.
+func firstOrNil(x []float32, use bool) *float32 {
+	if !use {
+		return nil
+	}
+	return &x[0]
+}
+
+// TestPackers checks the packers in use (the vector ones) against the
+// portable ones, bit for bit, for lengths around their 8-wide steps, with
+// padded strides.
+func TestPackers(t *testing.T) {
+	if !hasAVX2() {
+		t.Skip("no AVX2 packers on this machine or build")
+	}
+	r := rand.New(rand.NewPCG(15, 16))
+	for _, kc := range []int{1, 2, 7, 8, 9, 15, 16, 17, 31, 256, kcBlock} {
+		ld := kc + 5
+		sumsFast, sumsGen := []float64{1, 2, 3, 4, 5, 6, 7}, []float64{1, 2, 3, 4, 5, 6, 7}
+		rows := randSlice(r, nr*ld)    // nr rows of ld, for A (mr used) and Bᵀ
+		cols := randSlice(r, kc*ld+nr) // kc rows of ld, for Aᵀ and B
+		for _, c := range []struct {
+			name      string
+			fast, gen func(dst []float32)
+			size      int
+		}{
+			{"A", func(d []float32) { packA6N(d, rows, ld, kc, 0.5) }, func(d []float32) { packA6NGeneric(d, rows, ld, kc, 0.5) }, kc * mr},
+			{"Aᵀ", func(d []float32) { packA6T(d, cols, ld, kc, -2) }, func(d []float32) { packA6TGeneric(d, cols, ld, kc, -2) }, kc * mr},
+			{"Aᵀ+sums", func(d []float32) { packA6TSum(d, cols, ld, kc, 3, sumsFast) }, func(d []float32) { packA6TSumGeneric(d, cols, ld, kc, 3, sumsGen) }, kc * mr},
+			{"B", func(d []float32) { packB16N(d, cols, ld, kc) }, func(d []float32) { packB16NGeneric(d, cols, ld, kc) }, kc * nr},
+			{"Bᵀ", func(d []float32) { packB16T(d, rows, ld, kc) }, func(d []float32) { packB16TGeneric(d, rows, ld, kc) }, kc * nr},
+		} {
+			got, want := make([]float32, c.size+1), make([]float32, c.size+1)
+			got[c.size], want[c.size] = 42, 42 // nothing past the sliver is written
+			c.fast(got)
+			c.gen(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s, kc=%d: vector packer differs from the portable one", c.name, kc)
+			}
+		}
+		if !slices.Equal(sumsFast, sumsGen) || sumsGen[6] != 7 {
+			t.Errorf("kc=%d: row sums %v, want %v", kc, sumsFast, sumsGen)
+		}
+	}
+}
+
+// TestKernelGeneric checks the portable kernels alone against the
+// reference, so they are covered on machines where the assembly kernels
+// are used.
 func TestKernelGeneric(t *testing.T) {
-	defer func(k kernelFunc) { microKernel = k }(microKernel)
-	microKernel = kernelGeneric
+	defer func(k kernelFunc, d directKernelFunc) { microKernel, directKernel = k, d }(microKernel, directKernel)
+	microKernel, directKernel = kernelGeneric, kernelDirectGeneric
 	r := rand.New(rand.NewPCG(11, 12))
 	for _, tr := range transposes {
-		p := newProblem(r, tr[0], tr[1], 19, 37, 290, -1, 0.5, 1)
-		p.check(t, p.run())
+		for _, alpha := range []float32{-1, 1} { // 1 reads A in place when A is not transposed
+			p := newProblem(r, tr[0], tr[1], 19, 37, 290, alpha, 0.5, 1)
+			p.check(t, p.run())
+		}
 	}
 }
 
@@ -335,4 +409,140 @@ func TestSgemmNoAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(20, call); n > 0.5 {
 		t.Errorf("%v allocations per call", n)
 	}
+}
+
+// TestSgemmBias checks C = alpha·op(A)·op(B) + bias against the reference
+// (beta 0 with C preset to the bias rows), ignoring what C held, for
+// edge tiles, k over several blocks, and direct and packed A, and that
+// the result is the same bits on 1 and 3 goroutines.
+func TestSgemmBias(t *testing.T) {
+	defer SetThreads(0)
+	r := rand.New(rand.NewPCG(17, 18))
+	for _, tr := range transposes {
+		for _, d := range [][3]int{{1, 1, 1}, {13, 29, 31}, {97, 53, kcBlock + 9}, {300, 70, 40}} {
+			for _, alpha := range []float32{1, -0.5} {
+				m, n, k := d[0], d[1], d[2]
+				p := newProblem(r, tr[0], tr[1], m, n, k, alpha, 1, 2)
+				bias := randSlice(r, n)
+				for i := range m {
+					copy(p.c[i*p.ldc:][:n], bias)
+				}
+				var ref []float32
+				for _, nt := range []int{1, 3} {
+					SetThreads(nt)
+					c := slices.Clone(p.c)
+					for i := range m {
+						for j := range n {
+							c[i*p.ldc+j] = float32(math.NaN()) // overwritten, not read
+						}
+					}
+					SgemmBias(p.transA, p.transB, m, n, k, alpha, p.a, p.lda, p.b, p.ldb, bias, c, p.ldc)
+					if ref == nil {
+						ref = c
+						p.check(t, c)
+					} else if !slices.Equal(c, ref) {
+						t.Fatalf("%s %v alpha %v: %d threads differ from 1", name(tr[0], tr[1]), d, alpha, nt)
+					}
+				}
+			}
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("short bias: no panic")
+		}
+	}()
+	SgemmBias(false, false, 2, 3, 2, 1, make([]float32, 4), 2, make([]float32, 6), 3, make([]float32, 2), make([]float32, 6), 3)
+}
+
+// TestSgemmBiasGrad checks that SgemmBiasGrad computes Sgemm's bits and
+// adds the row sums of op(A) to dbias, within float32 rounding of the
+// float64 sums, the same bits on 1 and 3 goroutines, also with alpha or k
+// zero, where nothing is multiplied.
+func TestSgemmBiasGrad(t *testing.T) {
+	defer SetThreads(0)
+	r := rand.New(rand.NewPCG(19, 20))
+	for _, tr := range transposes {
+		for _, d := range [][3]int{{1, 1, 1}, {13, 29, 31}, {97, 53, kcBlock + 9}, {70, 40, 300}, {8, 5, 0}} {
+			for _, alpha := range []float32{1, -0.5, 0} {
+				m, n, k := d[0], d[1], d[2]
+				p := newProblem(r, tr[0], tr[1], m, n, k, alpha, 0.5, 1)
+				db0 := randSlice(r, m)
+				want := make([]float64, m)
+				for i := range m {
+					want[i] = float64(db0[i])
+					for q := range k {
+						if p.transA {
+							want[i] += float64(p.a[q*p.lda+i])
+						} else {
+							want[i] += float64(p.a[i*p.lda+q])
+						}
+					}
+				}
+				var refC, refDB []float32
+				for _, nt := range []int{1, 3} {
+					SetThreads(nt)
+					c, db := slices.Clone(p.c), slices.Clone(db0)
+					SgemmBiasGrad(p.transA, p.transB, m, n, k, alpha, p.a, p.lda, p.b, p.ldb, p.beta, c, p.ldc, db)
+					if refC == nil {
+						refC, refDB = c, db
+						if plain := p.run(); !slices.Equal(c, plain) {
+							t.Errorf("%s %v alpha %v: C differs from Sgemm's", name(tr[0], tr[1]), d, alpha)
+						}
+						for i := range m {
+							if e := math.Abs(float64(db[i]) - want[i]); e > 1e-6*(1+math.Abs(want[i])) {
+								t.Errorf("%s %v alpha %v: dbias[%d] = %v, want %v", name(tr[0], tr[1]), d, alpha, i, db[i], want[i])
+							}
+						}
+					} else if !slices.Equal(c, refC) || !slices.Equal(db, refDB) {
+						t.Fatalf("%s %v alpha %v: %d threads differ from 1", name(tr[0], tr[1]), d, alpha, nt)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestSgemmBlockByBlock covers calls whose packed B exceeds wholeKFloats,
+// which take the k blocks (and column blocks) one phase at a time: against
+// the reference, with the bias and row sums, the same bits on 1 and 3
+// goroutines.
+func TestSgemmBlockByBlock(t *testing.T) {
+	defer SetThreads(0)
+	r := rand.New(rand.NewPCG(21, 22))
+	for _, tc := range []struct {
+		m, n, k        int
+		transA, transB bool
+	}{{7, 2100, 2100, false, true}, {3, ncBlock + 130, 1400, true, false}} {
+		m, n, k := tc.m, tc.n, tc.k
+		if k*((n+nr-1)/nr*nr) <= wholeKFloats {
+			t.Fatalf("%d×%d×%d fits wholeKFloats", m, n, k)
+		}
+		p := newProblem(r, tc.transA, tc.transB, m, n, k, 1, 0, 1)
+		bias := randSlice(r, n)
+		// The reference: beta 1 on C rows preset to the bias.
+		want := *p
+		want.beta, want.c = 1, slices.Clone(p.c)
+		for i := range m {
+			copy(want.c[i*want.ldc:][:n], bias)
+		}
+		var ref []float32
+		for _, nt := range []int{1, 3} {
+			SetThreads(nt)
+			c := slices.Clone(p.c)
+			SgemmBias(p.transA, p.transB, m, n, k, 1, p.a, p.lda, p.b, p.ldb, bias, c, p.ldc)
+			if ref == nil {
+				ref = c
+				want.check(t, c)
+			} else if !sameBits(c, ref) {
+				t.Fatalf("%s %d×%d×%d: %d threads differ from 1", name(p.transA, p.transB), m, n, k, nt)
+			}
+		}
+	}
+}
+
+// sameBits reports whether x and y hold the same float32 bit patterns
+// (NaN padding included).
+func sameBits(x, y []float32) bool {
+	return slices.EqualFunc(x, y, func(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) })
 }

@@ -12,19 +12,44 @@ const (
 // the packed B sliver b (kc×nr, nr values per p) and writes the mr×nr result
 // to c with row stride ldc. If accumulate is nonzero the result is added to
 // c, otherwise c is overwritten without being read (so garbage, NaN included,
-// in c is ignored). kc must be at least 1.
-type kernelFunc func(kc int, a, b, c *float32, ldc int, accumulate int)
+// in c is ignored), after bias [nr], when not nil, is added to each row of
+// the result (bias is ignored when accumulating). kc must be at least 1.
+type kernelFunc func(kc int, a, b, c *float32, ldc int, accumulate int, bias *float32)
 
 // microKernel is the micro-kernel Sgemm uses; it is set by the platform file.
 var microKernel kernelFunc = kernelGeneric
 
+// directKernelFunc is kernelFunc with A read in place rather than packed:
+// a points at op(A)[i][p0] of a row-major, untransposed A with row stride
+// lda, and the sliver's mr rows follow at a+lda, a+2·lda, .... It must
+// give the bits kernelFunc gives on the same sliver packed with alpha 1.
+type directKernelFunc func(kc int, a *float32, lda int, b, c *float32, ldc int, accumulate int, bias *float32)
+
+// directKernel, when set by the platform file, lets Sgemm skip packing A
+// (alpha 1, A not transposed): the A block is read in place, where packing
+// would read it from memory and write it to L2 first. With n = 256, as in
+// BERT-mini's dense layers, that copy is made for every 256 columns of C.
+var directKernel directKernelFunc
+
+// kernelDirectGeneric is the portable direct kernel, for the tests: it
+// packs the sliver and calls kernelGeneric. kc must not exceed kcBlock.
+func kernelDirectGeneric(kc int, a *float32, lda int, b, c *float32, ldc int, accumulate int, bias *float32) {
+	var packed [mr * kcBlock]float32
+	packA6NGeneric(packed[:], unsafe.Slice(a, (mr-1)*lda+kc), lda, kc, 1)
+	kernelGeneric(kc, &packed[0], b, c, ldc, accumulate, bias)
+}
+
 // kernelGeneric is the portable micro-kernel. Each output element is summed
 // over p in ascending order, as the assembly kernel does, although the
 // rounding may differ where the assembly kernel fuses multiply and add.
-func kernelGeneric(kc int, a, b, c *float32, ldc int, accumulate int) {
+func kernelGeneric(kc int, a, b, c *float32, ldc int, accumulate int, bias *float32) {
 	as := unsafe.Slice(a, kc*mr)
 	bs := unsafe.Slice(b, kc*nr)
 	cs := unsafe.Slice(c, (mr-1)*ldc+nr)
+	var bv [nr]float32
+	if bias != nil && accumulate == 0 {
+		bv = *(*[nr]float32)(unsafe.Pointer(bias))
+	}
 	// Two columns at a time keep twelve accumulators in registers.
 	for j := 0; j < nr; j += 2 {
 		var c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51 float32
@@ -52,7 +77,8 @@ func kernelGeneric(kc int, a, b, c *float32, ldc int, accumulate int) {
 				ci[0] += t[i][0]
 				ci[1] += t[i][1]
 			} else {
-				*ci = t[i]
+				ci[0] = t[i][0] + bv[j]
+				ci[1] = t[i][1] + bv[j+1]
 			}
 		}
 	}

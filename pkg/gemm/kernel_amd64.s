@@ -40,8 +40,25 @@
 	VMOVUPS HI, 32(DX); \
 	ADDQ R8, DX
 
-// func kernelAVX2(kc int, a, b, c *float32, ldc int, accumulate int)
-TEXT ·kernelAVX2(SB), NOSPLIT, $0-48
+// BIAS adds the bias row at R10 (nr values) to the six accumulator pairs.
+#define BIAS \
+	VMOVUPS (R10), Y0; \
+	VMOVUPS 32(R10), Y1; \
+	VADDPS Y0, Y4, Y4; \
+	VADDPS Y1, Y5, Y5; \
+	VADDPS Y0, Y6, Y6; \
+	VADDPS Y1, Y7, Y7; \
+	VADDPS Y0, Y8, Y8; \
+	VADDPS Y1, Y9, Y9; \
+	VADDPS Y0, Y10, Y10; \
+	VADDPS Y1, Y11, Y11; \
+	VADDPS Y0, Y12, Y12; \
+	VADDPS Y1, Y13, Y13; \
+	VADDPS Y0, Y14, Y14; \
+	VADDPS Y1, Y15, Y15
+
+// func kernelAVX2(kc int, a, b, c *float32, ldc int, accumulate int, bias *float32)
+TEXT ·kernelAVX2(SB), NOSPLIT, $0-56
 	MOVQ kc+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
@@ -112,7 +129,12 @@ loop1:
 store:
 	TESTQ R9, R9
 	JNZ   accumulate
+	MOVQ  bias+48(FP), R10
+	TESTQ R10, R10
+	JZ    overwrite
+	BIAS
 
+overwrite:
 	STORE(Y4, Y5)
 	STORE(Y6, Y7)
 	STORE(Y8, Y9)
@@ -123,6 +145,135 @@ store:
 	RET
 
 accumulate:
+	ADDSTORE(Y4, Y5)
+	ADDSTORE(Y6, Y7)
+	ADDSTORE(Y8, Y9)
+	ADDSTORE(Y10, Y11)
+	ADDSTORE(Y12, Y13)
+	ADDSTORE(Y14, Y15)
+	VZEROUPPER
+	RET
+
+// DSTEP is STEP with A read in place: the six A values of column AOFF/4
+// are at AOFF of rows SI, SI+R11, SI+2·R11, R12, R12+R11, R12+2·R11.
+#define DSTEP(AOFF, BOFF) \
+	VMOVUPS BOFF(DI), Y0; \
+	VMOVUPS BOFF+32(DI), Y1; \
+	VBROADCASTSS AOFF(SI), Y2; \
+	VBROADCASTSS AOFF(SI)(R11*1), Y3; \
+	VFMADD231PS Y0, Y2, Y4; \
+	VFMADD231PS Y1, Y2, Y5; \
+	VFMADD231PS Y0, Y3, Y6; \
+	VFMADD231PS Y1, Y3, Y7; \
+	VBROADCASTSS AOFF(SI)(R11*2), Y2; \
+	VBROADCASTSS AOFF(R12), Y3; \
+	VFMADD231PS Y0, Y2, Y8; \
+	VFMADD231PS Y1, Y2, Y9; \
+	VFMADD231PS Y0, Y3, Y10; \
+	VFMADD231PS Y1, Y3, Y11; \
+	VBROADCASTSS AOFF(R12)(R11*1), Y2; \
+	VBROADCASTSS AOFF(R12)(R11*2), Y3; \
+	VFMADD231PS Y0, Y2, Y12; \
+	VFMADD231PS Y1, Y2, Y13; \
+	VFMADD231PS Y0, Y3, Y14; \
+	VFMADD231PS Y1, Y3, Y15
+
+// func kernelAVX2Direct(kc int, a *float32, lda int, b, c *float32, ldc int, accumulate int, bias *float32)
+//
+// kernelAVX2 with A unpacked: a points at row 0, column 0 of six rows of a
+// row-major A with row stride lda, read in place. The arithmetic is
+// kernelAVX2's, value for value.
+TEXT ·kernelAVX2Direct(SB), NOSPLIT, $0-64
+	MOVQ kc+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R11
+	SHLQ $2, R11
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	MOVQ accumulate+48(FP), R9
+	LEAQ (SI)(R11*2), R12
+	ADDQ R11, R12
+
+	MOVQ DX, R10
+	PREFETCHT0 (R10)
+	PREFETCHT0 60(R10)
+	ADDQ R8, R10
+	PREFETCHT0 (R10)
+	PREFETCHT0 60(R10)
+	ADDQ R8, R10
+	PREFETCHT0 (R10)
+	PREFETCHT0 60(R10)
+	ADDQ R8, R10
+	PREFETCHT0 (R10)
+	PREFETCHT0 60(R10)
+	ADDQ R8, R10
+	PREFETCHT0 (R10)
+	PREFETCHT0 60(R10)
+	ADDQ R8, R10
+	PREFETCHT0 (R10)
+	PREFETCHT0 60(R10)
+
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y12, Y12, Y12
+	VXORPS Y13, Y13, Y13
+	VXORPS Y14, Y14, Y14
+	VXORPS Y15, Y15, Y15
+
+	MOVQ CX, BX
+	SHRQ $2, BX
+	JZ   dtail
+
+dloop4:
+	DSTEP(0, 0)
+	DSTEP(4, 64)
+	DSTEP(8, 128)
+	DSTEP(12, 192)
+	ADDQ $16, SI
+	ADDQ $16, R12
+	ADDQ $256, DI
+	DECQ BX
+	JNZ  dloop4
+
+dtail:
+	ANDQ $3, CX
+	JZ   dstore
+
+dloop1:
+	DSTEP(0, 0)
+	ADDQ $4, SI
+	ADDQ $4, R12
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  dloop1
+
+dstore:
+	TESTQ R9, R9
+	JNZ   daccumulate
+	MOVQ  bias+56(FP), R10
+	TESTQ R10, R10
+	JZ    doverwrite
+	BIAS
+
+doverwrite:
+	STORE(Y4, Y5)
+	STORE(Y6, Y7)
+	STORE(Y8, Y9)
+	STORE(Y10, Y11)
+	STORE(Y12, Y13)
+	STORE(Y14, Y15)
+	VZEROUPPER
+	RET
+
+daccumulate:
 	ADDSTORE(Y4, Y5)
 	ADDSTORE(Y6, Y7)
 	ADDSTORE(Y8, Y9)
