@@ -53,8 +53,9 @@ type metricsLog struct {
 // openMetrics opens path for appending after dropping every line whose
 // step is above step: the updates a killed run logged after its last
 // checkpoint are redone by the resumed run and logged again, once. A
-// partial last line (a kill mid-write) is dropped too.
-func openMetrics(path string, step int64) (*metricsLog, error) {
+// partial last line (a kill mid-write) is dropped too, and with dropEval
+// the evaluation lines at step, which the caller is about to write again.
+func openMetrics(path string, step int64, dropEval bool) (*metricsLog, error) {
 	data, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("metrics: %w", err)
@@ -65,9 +66,11 @@ func openMetrics(path string, step int64) (*metricsLog, error) {
 	for sc.Scan() {
 		line := sc.Bytes()
 		var rec struct {
-			Step *int64 `json:"step"`
+			Step *int64   `json:"step"`
+			Eval *float64 `json:"eval_mlm_loss"`
 		}
-		if json.Unmarshal(line, &rec) != nil || rec.Step == nil || *rec.Step > step {
+		if json.Unmarshal(line, &rec) != nil || rec.Step == nil || *rec.Step > step ||
+			dropEval && rec.Eval != nil && *rec.Step == step {
 			continue
 		}
 		keep.Write(line)

@@ -154,7 +154,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	r := &run{cfg: cfg, p: p, ost: ost, state: state, data: data, micro: micro, root: root, log: log,
 		m: bert.NewModelP(p, micro, data.MaxT(), max(1, data.MaxMasked()))}
-	r.metrics, err = openMetrics(filepath.Join(cfg.Out, MetricsName), state.Step)
+	r.metrics, err = openMetrics(filepath.Join(cfg.Out, MetricsName), state.Step, false)
 	if err != nil {
 		return nil, err
 	}
@@ -473,7 +473,7 @@ func finish(ctx context.Context, cfg Config, p *bert.Params, state *State, ck st
 			res.Eval = &ev
 			log.Info("held-out evaluation", "mlm_accuracy", ev.MLMAccuracy, "mlm_loss", ev.MLMLoss, "nsp_accuracy", ev.NSPAccuracy,
 				"most_frequent_baseline", ev.MostFrequentBaseline)
-			ml, err := openMetrics(filepath.Join(cfg.Out, MetricsName), state.Step)
+			ml, err := openMetrics(filepath.Join(cfg.Out, MetricsName), state.Step, true)
 			if err != nil {
 				return nil, err
 			}

@@ -346,3 +346,40 @@ func TestGradientAccumulation(t *testing.T) {
 		t.Errorf("loss %.7g, mean of the micro-batches' %.7g", logged.Loss, loss)
 	}
 }
+
+// A run that stopped after its last checkpoint and evaluation but before
+// its manifest finishes on the next start, and every step, the final
+// evaluation included, appears once in the metrics.
+func TestFinishAfterKill(t *testing.T) {
+	dir := t.TempDir()
+	vocab := shardtest.Vocab(t, dir)
+	data := shardtest.Data(t, dir, vocab, shards.MaskingStatic, 1, 20, 32)
+	c := testConfig(t, data, vocab, filepath.Join(dir, "run"))
+	c.MaxSteps, c.Resume = 3, true
+	if _, err := Run(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(c.Out, manifest.Name)); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), c)
+	if err != nil || !res.Finished || res.Skipped {
+		t.Fatalf("rerun: %+v, %v", res, err)
+	}
+	counts := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSpace(string(readFile(t, filepath.Join(c.Out, MetricsName)))), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatal(err)
+		}
+		kind := "update"
+		if _, ok := m["eval_mlm_loss"]; ok {
+			kind = "eval"
+		}
+		counts[fmt.Sprintf("%s@%v", kind, m["step"])]++
+	}
+	want := map[string]int{"update@1": 1, "update@2": 1, "update@3": 1, "eval@3": 1}
+	if fmt.Sprint(counts) != fmt.Sprint(want) {
+		t.Errorf("metrics lines %v, want %v", counts, want)
+	}
+}
