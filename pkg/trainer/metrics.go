@@ -9,6 +9,9 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"reflect"
+	"strconv"
+	"strings"
 )
 
 // MetricsName is the file of one JSON object per update (and per
@@ -88,10 +91,11 @@ func openMetrics(path string, step int64, dropEval bool) (*metricsLog, error) {
 	return &metricsLog{f: f, path: path}, nil
 }
 
-// write appends v as one JSON line; non-finite numbers are written as null
-// (JSON has no NaN), so that the file stays readable after a bad step.
+// write appends v, a flat struct, as one JSON line; non-finite numbers
+// are written as null (JSON has no NaN), so that the file stays readable
+// after a bad step.
 func (l *metricsLog) write(v any) error {
-	b, err := json.Marshal(finite(v))
+	b, err := finiteJSON(v)
 	if err != nil {
 		return fmt.Errorf("metrics %s: %w", l.path, err)
 	}
@@ -104,29 +108,32 @@ func (l *metricsLog) write(v any) error {
 func (l *metricsLog) sync() error  { return l.f.Sync() }
 func (l *metricsLog) close() error { return l.f.Close() }
 
-// finite returns v as a map with NaN and ±Inf values replaced by nil.
-func finite(v any) any {
-	b, err := json.Marshal(v)
-	if err == nil {
-		return json.RawMessage(b)
+// finiteJSON encodes the flat struct v as encoding/json does (field
+// order, json tags, omitempty), except that NaN and ±Inf become null where
+// encoding/json would refuse them.
+func finiteJSON(v any) ([]byte, error) {
+	rv := reflect.ValueOf(v)
+	rt := rv.Type()
+	buf := []byte{'{'}
+	for i := range rt.NumField() {
+		name, opts, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+		f := rv.Field(i)
+		if opts == "omitempty" && f.IsZero() {
+			continue
+		}
+		x := f.Interface()
+		if f.Kind() == reflect.Float64 && (math.IsNaN(f.Float()) || math.IsInf(f.Float(), 0)) {
+			x = nil
+		}
+		val, err := json.Marshal(x)
+		if err != nil {
+			return nil, err
+		}
+		if len(buf) > 1 {
+			buf = append(buf, ',')
+		}
+		buf = strconv.AppendQuote(buf, name)
+		buf = append(append(buf, ':'), val...)
 	}
-	// encoding/json refuses NaN: rebuild through a map of the struct's fields.
-	var m map[string]any
-	switch s := v.(type) {
-	case StepMetrics:
-		m = map[string]any{"phase": s.Phase, "step": s.Step, "loss": num(s.Loss), "mlm_loss": num(s.MLMLoss),
-			"nsp_loss": num(s.NSPLoss), "mlm_accuracy": num(s.MLMAccuracy), "nsp_accuracy": num(s.NSPAccuracy),
-			"lr": num(s.LR), "grad_norm": num(s.GradNorm), "seq_per_s": num(s.SeqPerS),
-			"tokens_per_s": num(s.TokensPerS), "elapsed_s": num(s.Elapsed), "skipped": s.Skipped}
-	default:
-		return v
-	}
-	return m
-}
-
-func num(x float64) any {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return nil
-	}
-	return x
+	return append(buf, '}'), nil
 }

@@ -152,7 +152,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if data.BatchesPerEpoch() == 0 {
 		return nil, fmt.Errorf("%s: %d training instances, fewer than one batch of %d", cfg.Data, data.Instances(), cfg.BatchSize)
 	}
-	r := &run{cfg: cfg, p: p, ost: ost, state: state, data: data, micro: micro, root: root, log: log,
+	r := &run{cfg: cfg, p: p, ost: ost, state: state, data: data, micro: micro, root: root, log: log, groups: groupsOf(p),
 		m: bert.NewModelP(p, micro, data.MaxT(), max(1, data.MaxMasked()))}
 	r.metrics, err = openMetrics(filepath.Join(cfg.Out, MetricsName), state.Step, false)
 	if err != nil {
@@ -178,6 +178,7 @@ type run struct {
 	root    string
 	metrics *metricsLog
 	log     *slog.Logger
+	groups  []optim.Group // the optimizer's view of p's tensors
 }
 
 // loop runs updates until MaxSteps, StepsThisRun or a signal, and leaves
@@ -333,16 +334,15 @@ func (r *run) update() (StepMetrics, error) {
 // gradient norm (before clipping, for LAMB). A non-finite norm leaves the
 // parameters untouched.
 func (r *run) optimizerStep(lr float64) (float64, error) {
-	groups := groupsOf(r.p)
 	switch r.cfg.Optimizer {
 	case "adamw":
 		norm := optim.Norm(r.m.Grads)
 		if !isFinite(norm) {
 			return norm, nil
 		}
-		return norm, optim.DefaultAdamW.Step(r.p.Data, r.m.Grads, r.ost, groups, lr)
+		return norm, optim.DefaultAdamW.Step(r.p.Data, r.m.Grads, r.ost, r.groups, lr)
 	default:
-		return optim.DefaultLAMB.Step(r.p.Data, r.m.Grads, r.ost, groups, lr)
+		return optim.DefaultLAMB.Step(r.p.Data, r.m.Grads, r.ost, r.groups, lr)
 	}
 }
 

@@ -383,3 +383,25 @@ func TestFinishAfterKill(t *testing.T) {
 		t.Errorf("metrics lines %v, want %v", counts, want)
 	}
 }
+
+// Metrics lines are what encoding/json writes, with null for the
+// non-finite numbers it refuses.
+func TestFiniteJSON(t *testing.T) {
+	ok := StepMetrics{Step: 3, Loss: 1.5, LR: 1e-4, GradNorm: 0.25}
+	want, _ := json.Marshal(ok)
+	if got, err := finiteJSON(ok); err != nil || string(got) != string(want) {
+		t.Errorf("finiteJSON = %s, %v; encoding/json gives %s", got, err, want)
+	}
+	bad := StepMetrics{Phase: "phase1", Step: 4, Loss: math.NaN(), GradNorm: math.Inf(1), Skipped: true}
+	got, err := finiteJSON(bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(got, &m); err != nil {
+		t.Fatalf("%s: %v", got, err)
+	}
+	if v, present := m["loss"]; !present || v != nil || m["grad_norm"] != nil || m["skipped"] != true || m["phase"] != "phase1" || m["step"] != 4.0 {
+		t.Errorf("finiteJSON = %s", got)
+	}
+}
