@@ -12,7 +12,8 @@ import (
 )
 
 // Checkpoint file names inside a checkpoint directory; the directory loads
-// in HuggingFace transformers (BertForPreTraining.from_pretrained).
+// in HuggingFace transformers (BertForPreTraining.from_pretrained, or the
+// class of the model's head).
 const (
 	WeightsName = "model.safetensors"
 	ConfigName  = "config.json"
@@ -61,7 +62,9 @@ type LoadReport struct {
 }
 
 // LoadWeights reads the tensors of a safetensors file into p, mapping the
-// names of Google and HuggingFace exports. A tensor whose shape differs from
+// names of Google and HuggingFace exports. Heads need not match: a
+// pretraining checkpoint loads into a question-answering model, its
+// cls.* tensors reported as unexpected and qa_outputs as missing. A tensor whose shape differs from
 // the model's is an error naming both shapes.
 func LoadWeights(path string, p *Params) (*LoadReport, error) {
 	f, err := safetensors.Open(path)
@@ -79,7 +82,8 @@ func LoadWeights(path string, p *Params) (*LoadReport, error) {
 		case strings.HasSuffix(name, ".beta"):
 			name = strings.TrimSuffix(name, ".beta") + ".bias"
 		}
-		if !strings.HasPrefix(name, "bert.") && !strings.HasPrefix(name, "cls.") {
+		if !strings.HasPrefix(name, "bert.") && !strings.HasPrefix(name, "cls.") &&
+			!strings.HasPrefix(name, "qa_outputs.") && !strings.HasPrefix(name, "classifier.") {
 			name = "bert." + name
 		}
 		switch name {

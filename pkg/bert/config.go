@@ -23,6 +23,50 @@ type Config struct {
 	TypeVocabSize             int     `json:"type_vocab_size"`              // segment ids (2)
 	InitializerRange          float64 `json:"initializer_range"`            // std of the N(0, σ) initialisation
 	LayerNormEps              float64 `json:"layer_norm_eps"`               // ε of every LayerNorm (1e-12)
+
+	// Head is the task head on the encoder, config.json's "architectures";
+	// the zero value is Pretraining.
+	Head Head `json:"-"`
+	// NumLabels is the number of classes of a SequenceClassification head,
+	// 1 for regression (STS-B); config.json's id2label and problem_type.
+	NumLabels int `json:"-"`
+}
+
+// Head names a model's task head as HuggingFace's model classes do; it is
+// what config.json lists under "architectures", and it decides which
+// tensors Layout holds besides the encoder.
+type Head string
+
+const (
+	// Pretraining is BertForPreTraining: pooler, masked-LM head (its
+	// decoder tied to the word embeddings) and next-sentence classifier.
+	Pretraining Head = "BertForPreTraining"
+	// QuestionAnswering is BertForQuestionAnswering: a start and an end
+	// logit per token from qa_outputs, a dense layer on the final hidden
+	// states; no pooler.
+	QuestionAnswering Head = "BertForQuestionAnswering"
+	// SequenceClassification is BertForSequenceClassification: the pooler,
+	// dropout and classifier, a dense layer to NumLabels logits
+	// (cross-entropy), or to one score for regression (mean squared error).
+	SequenceClassification Head = "BertForSequenceClassification"
+)
+
+// head returns c.Head with the zero value read as Pretraining.
+func (c Config) head() Head {
+	if c.Head == "" {
+		return Pretraining
+	}
+	return c.Head
+}
+
+// WithHead returns c with another head; numLabels counts the classes of a
+// SequenceClassification head (1: regression) and is ignored otherwise.
+func (c Config) WithHead(h Head, numLabels int) Config {
+	c.Head, c.NumLabels = h, 0
+	if h == SequenceClassification {
+		c.NumLabels = numLabels
+	}
+	return c
 }
 
 // presets are the sizes of the BERT family: layers, hidden size, heads.
@@ -55,7 +99,8 @@ func Preset(name string, vocabSize int) (Config, error) {
 		if p.name == name {
 			return Config{VocabSize: vocabSize, HiddenSize: p.c, NumHiddenLayers: p.l, NumAttentionHeads: p.nh,
 				IntermediateSize: 4 * p.c, HiddenAct: "gelu", HiddenDropoutProb: 0.1, AttentionProbsDropoutProb: 0.1,
-				MaxPositionEmbeddings: 512, TypeVocabSize: 2, InitializerRange: 0.02, LayerNormEps: 1e-12}, nil
+				MaxPositionEmbeddings: 512, TypeVocabSize: 2, InitializerRange: 0.02, LayerNormEps: 1e-12,
+				Head: Pretraining}, nil
 		}
 	}
 	return Config{}, fmt.Errorf("bert: unknown model size %q (known: %s)", name, strings.Join(PresetNames(), ", "))
@@ -68,7 +113,7 @@ func LoadConfig(path string) (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("bert: %w", err)
 	}
-	c := Config{LayerNormEps: 1e-12, HiddenAct: "gelu"}
+	var c Config
 	if err := json.Unmarshal(data, &c); err != nil {
 		return Config{}, fmt.Errorf("bert: %s: %w", path, err)
 	}
@@ -95,6 +140,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("dropout probabilities must be in [0, 1)")
 	case c.LayerNormEps <= 0 || c.InitializerRange <= 0:
 		return fmt.Errorf("layer_norm_eps and initializer_range must be positive")
+	case c.head() != Pretraining && c.head() != QuestionAnswering && c.head() != SequenceClassification:
+		return fmt.Errorf("unknown head %q", c.Head)
+	case c.head() == SequenceClassification && c.NumLabels < 1:
+		return fmt.Errorf("a classification head needs at least one label, has %d", c.NumLabels)
 	}
 	return nil
 }
@@ -104,15 +153,77 @@ func (c Config) Validate() error {
 // and absent from checkpoints.
 func (c Config) PaddedVocab() int { return (c.VocabSize + 7) &^ 7 }
 
-// JSON returns config.json as HuggingFace writes it for BertForPreTraining.
+// JSON returns config.json as HuggingFace writes it for the model's head.
 func (c Config) JSON() []byte {
+	out, _ := json.MarshalIndent(c, "", "  ")
+	return append(out, '\n')
+}
+
+// configFields is Config without its methods, for encoding/json.
+type configFields Config
+
+// MarshalJSON writes the BertConfig fields and what HuggingFace adds for
+// the head: "architectures", and for classification "id2label",
+// "label2id" and "problem_type" (regression with one label).
+func (c Config) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(configFields(c))
+	if err != nil {
+		return nil, err
+	}
 	m := map[string]any{}
-	b, _ := json.Marshal(c)
-	json.Unmarshal(b, &m)
-	m["architectures"] = []string{"BertForPreTraining"}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	m["architectures"] = []string{string(c.head())}
 	m["model_type"] = "bert"
 	m["pad_token_id"] = 0
 	m["position_embedding_type"] = "absolute"
-	out, _ := json.MarshalIndent(m, "", "  ")
-	return append(out, '\n')
+	if c.head() == SequenceClassification {
+		id2label, label2id := map[string]string{}, map[string]int{}
+		for i := range c.NumLabels {
+			name := fmt.Sprintf("LABEL_%d", i)
+			id2label[fmt.Sprint(i)], label2id[name] = name, i
+		}
+		m["id2label"], m["label2id"] = id2label, label2id
+		m["problem_type"] = "single_label_classification"
+		if c.NumLabels == 1 {
+			m["problem_type"] = "regression"
+		}
+	}
+	return json.Marshal(m)
+}
+
+// UnmarshalJSON reads a HuggingFace or Google configuration. A missing
+// layer_norm_eps, as in Google's files, is 1e-12, and a missing hidden_act
+// gelu. The head is the first of "architectures" this package knows;
+// anything else (BertModel, BertForMaskedLM, none) reads as Pretraining.
+// The number of labels is that of id2label, or num_labels.
+func (c *Config) UnmarshalJSON(data []byte) error {
+	f := configFields{LayerNormEps: 1e-12, HiddenAct: "gelu"}
+	if err := json.Unmarshal(data, &f); err != nil {
+		return err
+	}
+	var extra struct {
+		Architectures []string          `json:"architectures"`
+		ID2Label      map[string]string `json:"id2label"`
+		NumLabels     int               `json:"num_labels"`
+	}
+	if err := json.Unmarshal(data, &extra); err != nil {
+		return err
+	}
+	*c = Config(f)
+	c.Head, c.NumLabels = Pretraining, 0
+	for _, a := range extra.Architectures {
+		if h := Head(a); h == QuestionAnswering || h == SequenceClassification {
+			c.Head = h
+			break
+		}
+	}
+	if c.Head == SequenceClassification {
+		c.NumLabels = len(extra.ID2Label)
+		if c.NumLabels == 0 {
+			c.NumLabels = extra.NumLabels
+		}
+	}
+	return nil
 }

@@ -31,10 +31,16 @@ import (
 //	attention probs, layer l  4l + 1
 //	attention output, layer l 4l + 2
 //	FFN output, layer l       4l + 3
+//	classifier input          4 (the pooled output; no layer uses kind 0 beyond the embeddings)
 type dropoutSite uint32
 
-// dropoutEmbeddings is the dropout after the embedding LayerNorm.
-const dropoutEmbeddings dropoutSite = 0
+const (
+	// dropoutEmbeddings is the dropout after the embedding LayerNorm.
+	dropoutEmbeddings dropoutSite = 0
+	// dropoutClassifier is the dropout on the pooled output, the input of
+	// a SequenceClassification head's classifier.
+	dropoutClassifier dropoutSite = 4
+)
 
 // dropoutAttnProbs is the dropout on the attention probabilities of layer l.
 func dropoutAttnProbs(l int) dropoutSite { return dropoutSite(l)<<2 | 1 }

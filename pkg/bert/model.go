@@ -6,26 +6,44 @@ import (
 	"github.com/bertline/bertline/pkg/gemm"
 )
 
-// Batch is one micro-batch of pretraining instances, padded to T tokens.
-// InputIDs, TokenTypes and Mask are [B,T] (Mask: 1 for a real token, 0 for
-// padding; nil means no padding; nil TokenTypes means all segment 0).
-// MaskedPos lists the P masked positions as flat indexes b*T+t and
-// MaskedIDs their original token ids (-1 ignores a position). NSPLabels is
-// [B]: 0 when segment B follows segment A, 1 when it is random.
+// Batch is one micro-batch of B sequences padded to T tokens, with the
+// targets of the model's head. InputIDs, TokenTypes and Mask are [B,T]
+// (Mask: 1 for a real token, 0 for padding; nil means no padding; nil
+// TokenTypes means all segment 0). A target of -1 does not count.
 type Batch struct {
-	B, T                            int
-	InputIDs, TokenTypes, Mask      []int32
+	B, T                       int
+	InputIDs, TokenTypes, Mask []int32
+
+	// Pretraining: MaskedPos lists the P masked positions as flat indexes
+	// b*T+t and MaskedIDs their original token ids. NSPLabels is [B]: 0
+	// when segment B follows segment A, 1 when it is random.
 	MaskedPos, MaskedIDs, NSPLabels []int32
+
+	// QuestionAnswering: StartPositions and EndPositions [B] are the
+	// positions (0 to T-1) of each answer's first and last token, 0 ([CLS])
+	// for no answer. Nil for prediction: Forward computes no loss.
+	StartPositions, EndPositions []int32
+
+	// SequenceClassification: Labels [B] are class ids, or with one label
+	// (regression) Scores [B] the targets. Nil for prediction.
+	Labels []int32
+	Scores []float32
 }
 
-// Losses are the results of one forward pass. MLM is the mean
-// cross-entropy over the MLMCount masked positions, NSP the mean over the
-// batch, Total their sum (the quantity Backward differentiates).
-// MLMCorrect and NSPCorrect count arg-max predictions equal to the target.
+// Losses are the results of one forward pass; Total is the quantity
+// Backward differentiates. Pretraining: MLM is the mean cross-entropy over
+// the MLMCount masked positions, NSP the mean over the batch, Total their
+// sum; MLMCorrect and NSPCorrect count arg-max predictions equal to the
+// target. QuestionAnswering: Total is the mean of the start and end
+// positions' cross-entropies over the sequences, Correct counts sequences
+// whose arg-max start and end are both right. SequenceClassification:
+// Total is the mean cross-entropy (regression: squared error), Correct
+// counts arg-max classes equal to the label.
 type Losses struct {
 	MLM, NSP, Total        float32
 	MLMCorrect, NSPCorrect int
 	MLMCount               int
+	Correct                int
 }
 
 // Dropout configures the dropout of Forward; the zero value applies none
@@ -43,11 +61,12 @@ type Dropout struct {
 	Step      uint64  // micro-batch counter: every forward of a training run uses a distinct Step
 }
 
-// Model is BERT for pretraining (HuggingFace BertForPreTraining) on the
-// CPU: the parameters, their gradients (Grads, laid out as Params.Data)
-// and the activations of one batch of at most maxB×maxT tokens, kept by
-// Forward for Backward, with the dropout masks Forward drew. A Model is
-// not safe for concurrent use.
+// Model is BERT with the head of its configuration (Config.Head:
+// HuggingFace's BertForPreTraining, BertForQuestionAnswering or
+// BertForSequenceClassification) on the CPU: the parameters, their
+// gradients (Grads, laid out as Params.Data) and the activations of one
+// batch of at most maxB×maxT tokens, kept by Forward for Backward, with the
+// dropout masks Forward drew. A Model is not safe for concurrent use.
 type Model struct {
 	Params  *Params
 	Grads   []float32
@@ -58,10 +77,13 @@ type Model struct {
 	wte, wpe, wtt    view
 	embLN            norm
 	layers           []layer
+	head             Head
 	pooler, nsp      linear
 	transform        linear
 	transformLN      norm
 	decoder          linear // the word embeddings (tied) and cls.predictions.bias
+	qa               linear // qa_outputs: [B·T,2] start and end logits
+	classifier       linear // [B,NumLabels]
 	acts             activations
 	grads            scratch
 	drop             Dropout // the dropout of the last Forward, which Backward takes back
@@ -108,6 +130,12 @@ type activations struct {
 	mlmGelu, mlmLN       []float32 // [P,C]
 	mlmMean, mlmRstd     []float32 // [P]
 	mlmLogits, dmlm      []float32 // [P,V]
+
+	qaLogits, dqa             []float32 // [B,T,2]: qa_outputs' output, start and end interleaved
+	start, end                []float32 // [B,T]
+	dstart, dend              []float32 // [B,T]
+	pooledDrop                []float32 // [B,C]: the classifier's input, pooled after dropout
+	classLogits, dclassLogits []float32 // [B,NumLabels]
 }
 
 // dropoutMasks are the keep bits (dropoutForward's layout) that Forward
@@ -116,6 +144,7 @@ type activations struct {
 // none.
 type dropoutMasks struct {
 	emb    []uint32 // [B,T,C] bits: after the embedding LayerNorm
+	pooled []uint32 // [B,C] bits: the classifier's input
 	layers []layerMasks
 }
 
@@ -162,12 +191,21 @@ func NewModelP(p *Params, maxB, maxT, maxP int) *Model {
 			ln2:     m.norm(pre + "output.LayerNorm"),
 		})
 	}
-	m.pooler = m.linear("bert.pooler.dense", c, c)
-	m.transform = m.linear("cls.predictions.transform.dense", c, c)
-	m.transformLN = m.norm("cls.predictions.transform.LayerNorm")
-	bias := m.view("cls.predictions.bias")
-	m.decoder = linear{w: m.wte.w, dw: m.wte.dw, b: bias.w, db: bias.dw, in: c, out: cfg.PaddedVocab()}
-	m.nsp = m.linear("cls.seq_relationship", c, 2)
+	m.head = cfg.head()
+	switch m.head {
+	case Pretraining:
+		m.pooler = m.linear("bert.pooler.dense", c, c)
+		m.transform = m.linear("cls.predictions.transform.dense", c, c)
+		m.transformLN = m.norm("cls.predictions.transform.LayerNorm")
+		bias := m.view("cls.predictions.bias")
+		m.decoder = linear{w: m.wte.w, dw: m.wte.dw, b: bias.w, db: bias.dw, in: c, out: cfg.PaddedVocab()}
+		m.nsp = m.linear("cls.seq_relationship", c, 2)
+	case QuestionAnswering:
+		m.qa = m.linear("qa_outputs", c, 2)
+	case SequenceClassification:
+		m.pooler = m.linear("bert.pooler.dense", c, c)
+		m.classifier = m.linear("classifier", c, cfg.NumLabels)
+	}
 	m.allocate()
 	return m
 }
@@ -203,12 +241,24 @@ func (m *Model) allocate() {
 			ln1Mean: f(bt), ln1Rstd: f(bt), ln2Mean: f(bt), ln2Rstd: f(bt),
 		})
 	}
-	a.cls, a.poolPre, a.pooled, a.nspLogits, a.dnsp = f(b*c), f(b*c), f(b*c), f(b*2), f(b*2)
-	a.gathered, a.mlmPre, a.mlmGelu, a.mlmLN = f(mp*c), f(mp*c), f(mp*c), f(mp*c)
-	a.mlmMean, a.mlmRstd, a.mlmLogits, a.dmlm = f(mp), f(mp), f(mp*v), f(mp*v)
+	switch m.head {
+	case Pretraining:
+		a.cls, a.poolPre, a.pooled, a.nspLogits, a.dnsp = f(b*c), f(b*c), f(b*c), f(b*2), f(b*2)
+		a.gathered, a.mlmPre, a.mlmGelu, a.mlmLN = f(mp*c), f(mp*c), f(mp*c), f(mp*c)
+		a.mlmMean, a.mlmRstd, a.mlmLogits, a.dmlm = f(mp), f(mp), f(mp*v), f(mp*v)
+	case QuestionAnswering:
+		a.qaLogits, a.dqa, a.start, a.end, a.dstart, a.dend = f(2*bt), f(2*bt), f(bt), f(bt), f(bt), f(bt)
+	case SequenceClassification:
+		nl := m.cfg.NumLabels
+		a.cls, a.poolPre, a.pooled, a.pooledDrop = f(b*c), f(b*c), f(b*c), f(b*c)
+		a.classLogits, a.dclassLogits = f(b*nl), f(b*nl)
+	}
 	s := &m.grads
 	s.dx, s.dres, s.dln1, s.dctx, s.dq, s.dk, s.dv = f(bt*c), f(bt*c), f(bt*c), f(bt*c), f(bt*c), f(bt*c), f(bt*c)
-	s.dfc, s.dpool, s.dcls, s.dhead, s.dhead2 = f(bt*in), f(b*c), f(b*c), f(mp*c), f(mp*c)
+	s.dfc, s.dpool, s.dcls = f(bt*in), f(b*c), f(b*c)
+	if m.head == Pretraining {
+		s.dhead, s.dhead2 = f(mp*c), f(mp*c)
+	}
 }
 
 // ZeroGrad clears Grads, on all cores.
@@ -227,6 +277,9 @@ func (m *Model) allocateMasks(d Dropout) {
 	}
 	if d.Hidden > 0 && ms.emb == nil {
 		ms.emb = f(bt * c)
+		if m.head == SequenceClassification {
+			ms.pooled = f(m.maxB * c)
+		}
 		for l := range ms.layers {
 			ms.layers[l].attnOut, ms.layers[l].ffnOut = f(bt*c), f(bt*c)
 		}
@@ -265,11 +318,29 @@ func (m *Model) Forward(b *Batch) (Losses, error) {
 		m.layerForward(l, x, b.Mask, B, T)
 		x = a.layers[l].ln2
 	}
+	switch m.head {
+	case QuestionAnswering:
+		loss, correct := m.qaForward(x, b)
+		return Losses{Total: loss, Correct: correct}, nil
+	case SequenceClassification:
+		loss, correct := m.classifierForward(x, b)
+		return Losses{Total: loss, Correct: correct}, nil
+	}
 	mlm, mlmCorrect, mlmCount := m.mlmForward(x, b)
 	nsp, nspCorrect := m.nspForward(x, b)
 	return Losses{MLM: mlm, NSP: nsp, Total: mlm + nsp, MLMCorrect: mlmCorrect, NSPCorrect: nspCorrect,
 		MLMCount: mlmCount}, nil
 }
+
+// SpanLogits returns the start and end logits [B,T] of the last Forward
+// of a QuestionAnswering model, row b·T+t for token t of sequence b. They
+// are the model's buffers: the next Forward overwrites them.
+func (m *Model) SpanLogits() (start, end []float32) { return m.acts.start, m.acts.end }
+
+// ClassLogits returns the logits [B,NumLabels] (regression: the scores
+// [B]) of the last Forward of a SequenceClassification model. They are the
+// model's buffer: the next Forward overwrites it.
+func (m *Model) ClassLogits() []float32 { return m.acts.classLogits }
 
 func (m *Model) eps() float32 { return float32(m.cfg.LayerNormEps) }
 
@@ -333,28 +404,53 @@ func (m *Model) mlmForward(h []float32, b *Batch) (loss float32, correct, count 
 	return crossEntropy(a.dmlm, a.mlmLogits, b.MaskedIDs, p, v, vp)
 }
 
-// nspForward runs the pooler (tanh of a dense layer on [CLS]) and the
-// next-sentence classifier on the final hidden states h.
-func (m *Model) nspForward(h []float32, b *Batch) (loss float32, correct int) {
+// poolerForward sets a.pooled to the pooler's output: tanh of a dense
+// layer on the [CLS] rows of the final hidden states h.
+func (m *Model) poolerForward(h []float32, b *Batch) {
 	a, c := &m.acts, m.cfg.HiddenSize
 	for i := range b.B {
 		copy(a.cls[i*c:][:c], h[i*b.T*c:][:c])
 	}
 	m.pooler.forward(a.poolPre, a.cls, b.B)
 	tanhForward(a.pooled, a.poolPre, b.B*c)
+}
+
+// poolerBackward takes the gradient s.dpool of the pooler's output back
+// to the [CLS] rows of s.dx.
+func (m *Model) poolerBackward(b *Batch) {
+	a, s, c := &m.acts, &m.grads, m.cfg.HiddenSize
+	tanhBackward(s.dpool, s.dpool, a.pooled, b.B*c)
+	m.pooler.backward(s.dcls, s.dpool, a.cls, b.B, false)
+	for i := range b.B {
+		add(s.dx[i*b.T*c:][:c], s.dx[i*b.T*c:][:c], s.dcls[i*c:][:c], c)
+	}
+}
+
+// nspForward runs the pooler and the next-sentence classifier on the final
+// hidden states h.
+func (m *Model) nspForward(h []float32, b *Batch) (loss float32, correct int) {
+	a := &m.acts
+	m.poolerForward(h, b)
 	m.nsp.forward(a.nspLogits, a.pooled, b.B)
 	loss, correct, _ = crossEntropy(a.dnsp, a.nspLogits, b.NSPLabels, b.B, 2, 2)
 	return loss, correct
 }
 
 // Backward adds the gradient of the Total loss of the last Forward, which
-// must have been on the same batch b, to Grads. It takes the dropout back
+// must have been on the same batch b, with its targets, to Grads. It takes the dropout back
 // with the masks that Forward drew, whatever m.Dropout holds now.
 func (m *Model) Backward(b *Batch) {
 	B, T, c, a, s := b.B, b.T, m.cfg.HiddenSize, &m.acts, &m.grads
 	clear(s.dx[:B*T*c])
-	m.nspBackward(b)
-	m.mlmBackward(b)
+	switch m.head {
+	case Pretraining:
+		m.nspBackward(b)
+		m.mlmBackward(b)
+	case QuestionAnswering:
+		m.qaBackward(b)
+	case SequenceClassification:
+		m.classifierBackward(b)
+	}
 	for l := len(m.layers) - 1; l >= 0; l-- {
 		x := a.ln0
 		if l > 0 {
@@ -370,13 +466,9 @@ func (m *Model) Backward(b *Batch) {
 
 // nspBackward adds the NSP head's gradient to the [CLS] rows of s.dx.
 func (m *Model) nspBackward(b *Batch) {
-	a, s, c := &m.acts, &m.grads, m.cfg.HiddenSize
+	a, s := &m.acts, &m.grads
 	m.nsp.backward(s.dpool, a.dnsp, a.pooled, b.B, false)
-	tanhBackward(s.dpool, s.dpool, a.pooled, b.B*c)
-	m.pooler.backward(s.dcls, s.dpool, a.cls, b.B, false)
-	for i := range b.B {
-		add(s.dx[i*b.T*c:][:c], s.dx[i*b.T*c:][:c], s.dcls[i*c:][:c], c)
-	}
+	m.poolerBackward(b)
 }
 
 // mlmBackward adds the MLM head's gradient to the masked rows of s.dx.
@@ -476,10 +568,9 @@ func (m *Model) check(b *Batch) error {
 		return fmt.Errorf("sequence length %d exceeds max_position_embeddings %d", b.T, cfg.MaxPositionEmbeddings)
 	case len(b.InputIDs) != bt || (b.TokenTypes != nil && len(b.TokenTypes) != bt) || (b.Mask != nil && len(b.Mask) != bt):
 		return fmt.Errorf("input ids, token types and mask must have B·T = %d entries", bt)
-	case len(b.MaskedPos) != len(b.MaskedIDs) || len(b.MaskedPos) > min(bt, m.maxP):
-		return fmt.Errorf("%d masked positions with %d target ids (at most %d)", len(b.MaskedPos), len(b.MaskedIDs), min(bt, m.maxP))
-	case len(b.NSPLabels) != b.B:
-		return fmt.Errorf("%d NSP labels for %d sequences", len(b.NSPLabels), b.B)
+	}
+	if err := m.checkTargets(b); err != nil {
+		return err
 	}
 	if err := inRange("input id", b.InputIDs, 0, cfg.VocabSize); err != nil {
 		return err
@@ -487,10 +578,46 @@ func (m *Model) check(b *Batch) error {
 	if err := inRange("token type", b.TokenTypes, 0, cfg.TypeVocabSize); err != nil {
 		return err
 	}
+	return nil
+}
+
+// checkTargets reports targets the model's head cannot take: missing or
+// out of range for pretraining, of the wrong length or range for the
+// fine-tuning heads (which run without them, for prediction).
+func (m *Model) checkTargets(b *Batch) error {
+	switch m.head {
+	case QuestionAnswering:
+		if (b.StartPositions == nil) != (b.EndPositions == nil) ||
+			(b.StartPositions != nil && (len(b.StartPositions) != b.B || len(b.EndPositions) != b.B)) {
+			return fmt.Errorf("%d start and %d end positions for %d sequences", len(b.StartPositions), len(b.EndPositions), b.B)
+		}
+		if err := inRange("start position", b.StartPositions, ignoreIndex, b.T); err != nil {
+			return err
+		}
+		return inRange("end position", b.EndPositions, ignoreIndex, b.T)
+	case SequenceClassification:
+		if m.cfg.NumLabels == 1 {
+			if b.Labels != nil || (b.Scores != nil && len(b.Scores) != b.B) {
+				return fmt.Errorf("regression takes %d scores and no labels, has %d and %d", b.B, len(b.Scores), len(b.Labels))
+			}
+			return nil
+		}
+		if b.Scores != nil || (b.Labels != nil && len(b.Labels) != b.B) {
+			return fmt.Errorf("classification takes %d labels and no scores, has %d and %d", b.B, len(b.Labels), len(b.Scores))
+		}
+		return inRange("label", b.Labels, ignoreIndex, m.cfg.NumLabels)
+	}
+	bt := b.B * b.T
+	switch {
+	case len(b.MaskedPos) != len(b.MaskedIDs) || len(b.MaskedPos) > min(bt, m.maxP):
+		return fmt.Errorf("%d masked positions with %d target ids (at most %d)", len(b.MaskedPos), len(b.MaskedIDs), min(bt, m.maxP))
+	case len(b.NSPLabels) != b.B:
+		return fmt.Errorf("%d NSP labels for %d sequences", len(b.NSPLabels), b.B)
+	}
 	if err := inRange("masked position", b.MaskedPos, 0, bt); err != nil {
 		return err
 	}
-	if err := inRange("masked id", b.MaskedIDs, ignoreIndex, cfg.VocabSize); err != nil {
+	if err := inRange("masked id", b.MaskedIDs, ignoreIndex, m.cfg.VocabSize); err != nil {
 		return err
 	}
 	return inRange("NSP label", b.NSPLabels, ignoreIndex, 2)

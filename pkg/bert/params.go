@@ -35,7 +35,8 @@ type Params struct {
 	byName  map[string]int
 }
 
-// Layout returns the tensor table of cfg without allocating the data.
+// Layout returns the tensor table of cfg without allocating the data: the
+// encoder's tensors, then those of its head (see Head).
 func Layout(cfg Config) []Tensor {
 	c, i, v := cfg.HiddenSize, cfg.IntermediateSize, cfg.PaddedVocab()
 	var ts []Tensor
@@ -66,12 +67,20 @@ func Layout(cfg Config) []Tensor {
 		linear(p+"output.dense", c, i)
 		layerNorm(p + "output.LayerNorm")
 	}
-	linear("bert.pooler.dense", c, c)
-	linear("cls.predictions.transform.dense", c, c)
-	layerNorm("cls.predictions.transform.LayerNorm")
-	add("cls.predictions.bias", InitZero, false, v)
-	ts[len(ts)-1].Rows = cfg.VocabSize
-	linear("cls.seq_relationship", 2, c)
+	switch cfg.head() {
+	case Pretraining:
+		linear("bert.pooler.dense", c, c)
+		linear("cls.predictions.transform.dense", c, c)
+		layerNorm("cls.predictions.transform.LayerNorm")
+		add("cls.predictions.bias", InitZero, false, v)
+		ts[len(ts)-1].Rows = cfg.VocabSize
+		linear("cls.seq_relationship", 2, c)
+	case QuestionAnswering:
+		linear("qa_outputs", 2, c)
+	case SequenceClassification:
+		linear("bert.pooler.dense", c, c)
+		linear("classifier", cfg.NumLabels, c)
+	}
 	off := 0
 	for k := range ts {
 		n := 1

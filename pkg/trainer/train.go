@@ -81,8 +81,14 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if log == nil {
 		log = slog.Default()
 	}
+	if cfg.Model.Head == "" {
+		cfg.Model.Head = bert.Pretraining
+	}
 	if err := cfg.validate(); err != nil {
 		return nil, err
+	}
+	if cfg.Model.Head != bert.Pretraining {
+		return nil, fmt.Errorf("train: pretraining needs a %s model, not %s", bert.Pretraining, cfg.Model.Head)
 	}
 	vocab, err := wordpiece.LoadVocab(cfg.VocabPath)
 	if err != nil {
