@@ -34,6 +34,24 @@ type StepMetrics struct {
 	TokensPerS  float64 `json:"tokens_per_s"`
 	Elapsed     float64 `json:"elapsed_s"`
 	Skipped     bool    `json:"skipped,omitempty"` // non-finite loss or gradient: no update
+	Accuracy    float64 `json:"-"`                 // fine-tuning: see FineTuneMetrics
+}
+
+// FineTuneMetrics is one line of a fine-tuning run's metrics.jsonl: the
+// head's loss, the fraction of sequences whose arg-max prediction is right
+// (classification: the class; question answering: start and end), and
+// throughput.
+type FineTuneMetrics struct {
+	Phase      string  `json:"phase,omitempty"`
+	Step       int64   `json:"step"`
+	Loss       float64 `json:"loss"`
+	Accuracy   float64 `json:"accuracy"`
+	LR         float64 `json:"lr"`
+	GradNorm   float64 `json:"grad_norm"`
+	SeqPerS    float64 `json:"seq_per_s"`
+	TokensPerS float64 `json:"tokens_per_s"`
+	Elapsed    float64 `json:"elapsed_s"`
+	Skipped    bool    `json:"skipped,omitempty"`
 }
 
 // EvalMetrics is the line that an evaluation during training adds.
@@ -118,7 +136,7 @@ func finiteJSON(v any) ([]byte, error) {
 	for i := range rt.NumField() {
 		name, opts, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
 		f := rv.Field(i)
-		if opts == "omitempty" && f.IsZero() {
+		if name == "-" || opts == "omitempty" && f.IsZero() {
 			continue
 		}
 		x := f.Interface()

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/bertline/bertline/pkg/bert"
@@ -39,6 +41,7 @@ type RunParams struct {
 	Seed        uint64  `json:"seed"`
 	Dropout     float64 `json:"hidden_dropout"`
 	AttnDropout float64 `json:"attention_dropout"`
+	ClipNorm    float64 `json:"max_grad_norm,omitempty"` // AdamW: gradients are scaled to at most this global norm (0: not clipped)
 	InitFrom    string  `json:"init_checkpoint,omitempty"`
 	VocabSHA256 string  `json:"vocab_sha256"`
 	Data        string  `json:"data"`
@@ -60,6 +63,21 @@ type Config struct {
 	Rank            int
 	Progress        progress.Config
 	Log             *slog.Logger
+
+	// Stage names the output in its manifest: Stage ("train pretrain")
+	// when empty; FineTune sets its own.
+	Stage string
+	// inputs are the files a fine-tuning run's manifest lists besides the
+	// vocabulary: [path, name in the manifest].
+	inputs [][2]string
+}
+
+// stage returns the manifest stage of the run.
+func (c *Config) stage() string {
+	if c.Stage != "" {
+		return c.Stage
+	}
+	return Stage
 }
 
 // Result says how a run ended.
@@ -77,77 +95,28 @@ type Result struct {
 // cfg.Out/metrics.jsonl. Cancelling ctx (SIGTERM, SIGUSR1, Ctrl-C) makes it
 // finish the current update, checkpoint and return with Preempted set.
 func Run(ctx context.Context, cfg Config) (*Result, error) {
-	log := cfg.Log
-	if log == nil {
-		log = slog.Default()
-	}
 	if cfg.Model.Head == "" {
 		cfg.Model.Head = bert.Pretraining
-	}
-	if err := cfg.validate(); err != nil {
-		return nil, err
 	}
 	if cfg.Model.Head != bert.Pretraining {
 		return nil, fmt.Errorf("train: pretraining needs a %s model, not %s", bert.Pretraining, cfg.Model.Head)
 	}
-	vocab, err := wordpiece.LoadVocab(cfg.VocabPath)
+	vocab, err := checkVocab(&cfg)
 	if err != nil {
 		return nil, err
 	}
-	if vocab.Len() != cfg.Model.VocabSize {
-		return nil, fmt.Errorf("%s has %d tokens, the model's vocab_size is %d", cfg.VocabPath, vocab.Len(), cfg.Model.VocabSize)
-	}
-	cfg.VocabSHA256 = vocab.SHA256()
 	if _, err := manifest.Read(cfg.Data); err != nil {
 		return nil, fmt.Errorf("training data: %w", err)
 	}
-	if manifest.Complete(cfg.Out, Stage, cfg.RunParams) {
-		ck, err := ResolveCheckpoint(cfg.Out)
-		if err != nil {
-			return nil, err
-		}
-		log.Info("training already finished; nothing to do", "out", cfg.Out, "checkpoint", ck)
-		return &Result{Step: cfg.MaxSteps, Checkpoint: ck, Finished: true, Skipped: true}, nil
+	r, done, err := begin(ctx, cfg)
+	if done != nil || err != nil {
+		return done, err
 	}
-	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
-		return nil, fmt.Errorf("output: %w", err)
-	}
-
-	// Parameters, optimizer state and position: fresh, from --init-checkpoint, or resumed.
-	p, err := bert.NewParams(cfg.Model, cfg.Seed)
-	if err != nil {
-		return nil, err
-	}
-	ost := optim.NewState(len(p.Data))
-	state := &State{Params: cfg.RunParams, ModelConf: cfg.Model, LossScale: 1}
-	root := filepath.Join(cfg.Out, CheckpointsDir)
-	steps, err := listCheckpoints(root)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case len(steps) > 0 && !cfg.Resume:
-		return nil, fmt.Errorf("%s already holds checkpoints up to step %d: pass --resume to continue that run, or choose another --out", cfg.Out, steps[len(steps)-1])
-	case len(steps) > 0:
-		dir := filepath.Join(root, checkpointName(steps[len(steps)-1]))
-		if state, err = resumeFrom(dir, cfg, p, ost); err != nil {
-			return nil, err
-		}
-		log.Info("resuming", "checkpoint", dir, "step", state.Step, "epoch", state.Cursor.Epoch, "batch", state.Cursor.Batch)
-	case cfg.InitFrom != "":
-		if err := initFrom(cfg.InitFrom, p, log); err != nil {
-			return nil, err
-		}
-	}
-	if state.Step >= cfg.MaxSteps {
-		return finish(ctx, cfg, p, state, "", log)
-	}
-
 	micro := cfg.BatchSize / (cfg.GradAccum * max(1, cfg.World))
 	data, err := loader.Open(loader.Config{
 		Dir: filepath.Join(cfg.Data, "train"), BatchSize: micro, Rank: cfg.Rank, World: cfg.World,
 		Seed: cfg.Seed, Shuffle: true, VocabSHA256: cfg.VocabSHA256, Mask: maskConfig(vocab),
-	}, loader.Cursor{Epoch: state.Cursor.Epoch, Batch: state.Cursor.Batch})
+	}, loader.Cursor{Epoch: r.state.Cursor.Epoch, Batch: r.state.Cursor.Batch})
 	if err != nil {
 		return nil, err
 	}
@@ -158,18 +127,102 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if data.BatchesPerEpoch() == 0 {
 		return nil, fmt.Errorf("%s: %d training instances, fewer than one batch of %d", cfg.Data, data.Instances(), cfg.BatchSize)
 	}
-	r := &run{cfg: cfg, p: p, ost: ost, state: state, data: data, micro: micro, root: root, log: log, groups: groupsOf(p),
-		m: bert.NewModelP(p, micro, data.MaxT(), max(1, data.MaxMasked()))}
-	r.metrics, err = openMetrics(filepath.Join(cfg.Out, MetricsName), state.Step, false)
+	r.data, r.micro = data, micro
+	r.m = bert.NewModelP(r.p, micro, data.MaxT(), max(1, data.MaxMasked()))
+	return r.execute(ctx)
+}
+
+// checkVocab validates cfg, loads its vocabulary, checks it against the
+// model and records its hash in the run's parameters.
+func checkVocab(cfg *Config) (*wordpiece.Vocab, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	vocab, err := wordpiece.LoadVocab(cfg.VocabPath)
+	if err != nil {
+		return nil, err
+	}
+	if vocab.Len() != cfg.Model.VocabSize {
+		return nil, fmt.Errorf("%s has %d tokens, the model's vocab_size is %d", cfg.VocabPath, vocab.Len(), cfg.Model.VocabSize)
+	}
+	cfg.VocabSHA256 = vocab.SHA256()
+	return vocab, nil
+}
+
+// begin prepares a run of cfg: the parameters and optimizer state, fresh,
+// from cfg.InitFrom or resumed from the latest checkpoint under cfg.Out.
+// It returns a finished Result instead when there is nothing to train.
+// The caller sets the run's data, micro-batch size and model.
+func begin(ctx context.Context, cfg Config) (*run, *Result, error) {
+	log := cfg.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	cfg.Log = log
+	if manifest.Complete(cfg.Out, cfg.stage(), cfg.RunParams) {
+		ck, err := ResolveCheckpoint(cfg.Out)
+		if err != nil {
+			return nil, nil, err
+		}
+		log.Info("training already finished; nothing to do", "out", cfg.Out, "checkpoint", ck)
+		return nil, &Result{Step: cfg.MaxSteps, Checkpoint: ck, Finished: true, Skipped: true}, nil
+	}
+	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
+		return nil, nil, fmt.Errorf("output: %w", err)
+	}
+	p, err := bert.NewParams(cfg.Model, cfg.Seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	ost := optim.NewState(len(p.Data))
+	state := &State{Params: cfg.RunParams, ModelConf: cfg.Model, LossScale: 1}
+	root := filepath.Join(cfg.Out, CheckpointsDir)
+	steps, err := listCheckpoints(root)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case len(steps) > 0 && !cfg.Resume:
+		return nil, nil, fmt.Errorf("%s already holds checkpoints up to step %d: pass --resume to continue that run, or choose another --out", cfg.Out, steps[len(steps)-1])
+	case len(steps) > 0:
+		dir := filepath.Join(root, checkpointName(steps[len(steps)-1]))
+		if state, err = resumeFrom(dir, cfg, p, ost); err != nil {
+			return nil, nil, err
+		}
+		log.Info("resuming", "checkpoint", dir, "step", state.Step, "epoch", state.Cursor.Epoch, "batch", state.Cursor.Batch)
+	case cfg.InitFrom != "":
+		if err := initFrom(cfg.InitFrom, p, log); err != nil {
+			return nil, nil, err
+		}
+	}
+	if state.Step >= cfg.MaxSteps {
+		res, err := finish(ctx, cfg, p, state, "", log)
+		return nil, res, err
+	}
+	return &run{cfg: cfg, p: p, ost: ost, state: state, root: root, log: log, groups: groupsOf(p)}, nil, nil
+}
+
+// execute runs the prepared run r to its end, a signal or StepsThisRun,
+// and finishes the output when MaxSteps is reached.
+func (r *run) execute(ctx context.Context) (*Result, error) {
+	var err error
+	r.metrics, err = openMetrics(filepath.Join(r.cfg.Out, MetricsName), r.state.Step, false)
 	if err != nil {
 		return nil, err
 	}
 	defer r.metrics.close()
 	res, err := r.loop(ctx)
-	if err != nil || res.Preempted || state.Step < cfg.MaxSteps {
+	if err != nil || res.Preempted || r.state.Step < r.cfg.MaxSteps {
 		return res, err
 	}
-	return finish(ctx, cfg, p, state, res.Checkpoint, log)
+	return finish(ctx, r.cfg, r.p, r.state, res.Checkpoint, r.log)
+}
+
+// source is where a run's micro-batches come from: a shard loader for
+// pretraining, a fine-tuning dataset's batches otherwise. Next returns the
+// batch and the cursor of the one after it.
+type source interface {
+	Next() (*bert.Batch, loader.Cursor, error)
 }
 
 // run is one training process's state.
@@ -178,7 +231,7 @@ type run struct {
 	p       *bert.Params
 	ost     *optim.State
 	state   *State
-	data    *loader.Loader
+	data    source
 	m       *bert.Model
 	micro   int
 	root    string
@@ -211,7 +264,7 @@ func (r *run) loop(ctx context.Context) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := r.metrics.write(sm); err != nil {
+		if err := r.metrics.write(r.line(sm)); err != nil {
 			return nil, err
 		}
 		if sm.Skipped {
@@ -224,7 +277,11 @@ func (r *run) loop(ctx context.Context) (*Result, error) {
 			consecutive = 0
 		}
 		meter.Set(state.Step)
-		meter.SetAttrs("loss", fmt.Sprintf("%.4f", sm.Loss), "mlm_acc", fmt.Sprintf("%.3f", sm.MLMAccuracy),
+		acc, accName := sm.MLMAccuracy, "mlm_acc"
+		if cfg.Model.Head != bert.Pretraining {
+			acc, accName = sm.Accuracy, "acc"
+		}
+		meter.SetAttrs("loss", fmt.Sprintf("%.4f", sm.Loss), accName, fmt.Sprintf("%.3f", acc),
 			"lr", fmt.Sprintf("%.3g", sm.LR), "seq_per_s", fmt.Sprintf("%.1f", sm.SeqPerS))
 		if cfg.CheckpointEvery > 0 && state.Step%cfg.CheckpointEvery == 0 && state.Step < stopAt {
 			if res.Checkpoint, err = r.checkpoint(); err != nil {
@@ -275,7 +332,7 @@ func (r *run) update() (StepMetrics, error) {
 	start := time.Now()
 	m.ZeroGrad()
 	sm := StepMetrics{Phase: cfg.Phase, Step: st.Step + 1}
-	var mlmCorrect, mlmCount, nspCorrect, seqs, tokens int
+	var mlmCorrect, mlmCount, nspCorrect, correct, seqs, tokens int
 	finiteLoss := true
 	for range cfg.GradAccum {
 		b, cur, err := r.data.Next()
@@ -299,6 +356,7 @@ func (r *run) update() (StepMetrics, error) {
 		mlmCorrect += loss.MLMCorrect
 		mlmCount += loss.MLMCount
 		nspCorrect += loss.NSPCorrect
+		correct += loss.Correct
 		seqs += b.B
 		tokens += realTokens(b)
 	}
@@ -306,11 +364,9 @@ func (r *run) update() (StepMetrics, error) {
 	sm.Loss, sm.MLMLoss, sm.NSPLoss = sm.Loss/k, sm.MLMLoss/k, sm.NSPLoss/k
 	sm.MLMAccuracy = float64(mlmCorrect) / float64(max(1, mlmCount))
 	sm.NSPAccuracy = float64(nspCorrect) / float64(max(1, seqs))
+	sm.Accuracy = float64(correct) / float64(max(1, seqs))
 	if cfg.GradAccum > 1 {
-		scale := float32(1 / k)
-		for i := range m.Grads {
-			m.Grads[i] *= scale
-		}
+		parallelScale(m.Grads, float32(1/k))
 	}
 	st.Step++
 	sm.LR = cfg.lr(st.Step)
@@ -345,6 +401,11 @@ func (r *run) optimizerStep(lr float64) (float64, error) {
 		norm := optim.Norm(r.m.Grads)
 		if !isFinite(norm) {
 			return norm, nil
+		}
+		if c := r.cfg.ClipNorm; c > 0 && norm > c {
+			// torch.nn.utils.clip_grad_norm_'s scaling.
+			scale := float32(c / (norm + 1e-6))
+			parallelScale(r.m.Grads, scale)
 		}
 		return norm, optim.DefaultAdamW.Step(r.p.Data, r.m.Grads, r.ost, r.groups, lr)
 	default:
@@ -470,7 +531,7 @@ func finish(ctx context.Context, cfg Config, p *bert.Params, state *State, ck st
 	}
 	res := &Result{Step: state.Step, Checkpoint: ck, Finished: true}
 	holdout := filepath.Join(cfg.Data, "holdout")
-	if _, err := os.Stat(holdout); err == nil && cfg.EvalBatches >= 0 {
+	if _, err := os.Stat(holdout); err == nil && cfg.EvalBatches >= 0 && cfg.Model.Head == bert.Pretraining {
 		ev, err := EvaluateDir(ctx, p, holdout, cfg.VocabPath, 8, cfg.EvalBatches)
 		if err != nil && !errors.Is(err, errNoInstances) {
 			return nil, err
@@ -502,9 +563,13 @@ func finish(ctx context.Context, cfg Config, p *bert.Params, state *State, ck st
 // writeManifest records the finished run: its inputs (the data's manifest
 // and the vocabulary), parameters, and the final checkpoint's files.
 func writeManifest(cfg Config, state *State, ck string) error {
-	m := manifest.Manifest{Stage: Stage, Version: version.String(), Params: cfg.RunParams,
+	m := manifest.Manifest{Stage: cfg.stage(), Version: version.String(), Params: cfg.RunParams,
 		Counts: map[string]int64{"steps": state.Step, "sequences": state.Sequences, "skipped_steps": state.Skipped}}
-	for _, in := range [][2]string{{filepath.Join(cfg.Data, manifest.Name), filepath.Join(cfg.Data, manifest.Name)}, {cfg.VocabPath, cfg.VocabPath}} {
+	inputs := [][2]string{{filepath.Join(cfg.Data, manifest.Name), filepath.Join(cfg.Data, manifest.Name)}, {cfg.VocabPath, cfg.VocabPath}}
+	if cfg.Model.Head != bert.Pretraining {
+		inputs = append(cfg.inputs, inputs[1])
+	}
+	for _, in := range inputs {
 		f, err := manifest.Describe(in[0], in[1])
 		if err != nil {
 			return err
@@ -548,6 +613,24 @@ func realTokens(b *bert.Batch) int {
 		n += int(x)
 	}
 	return n
+}
+
+// parallelScale multiplies x by s on all cores.
+func parallelScale(x []float32, s float32) {
+	const chunk = 1 << 16
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for lo := 0; lo < len(x); lo += chunk {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(part []float32) {
+			defer func() { <-sem; wg.Done() }()
+			for i := range part {
+				part[i] *= s
+			}
+		}(x[lo:min(lo+chunk, len(x))])
+	}
+	wg.Wait()
 }
 
 func isFinite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
