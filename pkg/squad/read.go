@@ -371,3 +371,11 @@ func splitContext(context string) ([]string, []int32) {
 	}
 	return words, charToWord
 }
+
+// NewExample returns a question about context to answer, not from a file:
+// the context split into words as Read splits it, no gold answers.
+func NewExample(id, question, context string) Example {
+	words, charToWord := splitContext(context)
+	return Example{ID: id, Question: question, Context: context, DocTokens: words, CharToWord: charToWord,
+		StartWord: -1, EndWord: -1}
+}

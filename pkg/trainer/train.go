@@ -43,6 +43,7 @@ type RunParams struct {
 	AttnDropout float64 `json:"attention_dropout"`
 	ClipNorm    float64 `json:"max_grad_norm,omitempty"` // AdamW: gradients are scaled to at most this global norm (0: not clipped)
 	InitFrom    string  `json:"init_checkpoint,omitempty"`
+	TaskConfig  string  `json:"task_config,omitempty"` // fine-tuning: how the task's features were made
 	VocabSHA256 string  `json:"vocab_sha256"`
 	Data        string  `json:"data"`
 }
