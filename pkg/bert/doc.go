@@ -1,11 +1,19 @@
 // Package bert holds the BERT model of bertline: its configuration, the
 // table of its parameters in one buffer, and checkpoints in HuggingFace's
-// layout; and Model, the forward and backward passes of BertForPreTraining
-// on the CPU:
+// layout; and Model, the forward and backward passes on the CPU of BERT
+// with one of three heads (Config.Head, HuggingFace's class names):
 //
-//	Batch{InputIDs, TokenTypes, Mask, MaskedPos, MaskedIDs, NSPLabels}
-//	  → Forward → Losses{MLM, NSP, Total, ...}
+//	BertForPreTraining        Batch{..., MaskedPos, MaskedIDs, NSPLabels} → Losses{MLM, NSP, Total}
+//	BertForQuestionAnswering  Batch{..., StartPositions, EndPositions}    → Losses{Total}, SpanLogits
+//	BertForSequenceClassification Batch{..., Labels or Scores}           → Losses{Total}, ClassLogits
+//
+//	Batch{InputIDs, TokenTypes, Mask, targets}
+//	  → Forward → Losses
 //	  → Backward → Model.Grads += ∂Total/∂Params.Data
+//
+// The encoder is shared; the heads differ in the tensors after it (Layout),
+// so a pretraining checkpoint loads into a fine-tuning model, the new
+// head initialised as BERT initialises it.
 //
 // Model.Dropout switches on BERT's dropout for training (its zero value,
 // none, is evaluation). Its masks are not drawn from a random stream but
@@ -34,6 +42,8 @@
 // in a fixed order: results do not depend on the thread count. exp and
 // GELU are float32-accurate approximations (fastmath.go), not package
 // math's float64 functions.
-// BenchmarkTrainStep and testdata/gen/bench_torch.py time a training step
-// here and in PyTorch (pipelines/bench-train.sh runs both).
+//
+// BenchmarkTrainStep (pretraining) and BenchmarkSquadStep (SQuAD
+// fine-tuning) with testdata/gen/bench_torch.py time a training step here
+// and in PyTorch (pipelines/bench-train.sh runs both).
 package bert
