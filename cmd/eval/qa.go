@@ -29,15 +29,8 @@ func runQA(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	ckpt := flags.String("checkpoint", "", "fine-tuned SQuAD checkpoint or 'train squad' output directory (required)")
 	question := flags.String("question", "", "the question (required)")
 	context := flags.String("context", "", "the passage to find the answer in (required)")
-	fc := squad.DefaultFeatureConfig()
-	flags.IntVar(&fc.SeqLen, "seq-len", fc.SeqLen, "tokens per window, as in training")
-	flags.IntVar(&fc.DocStride, "doc-stride", fc.DocStride, "tokens between the starts of successive windows")
-	flags.IntVar(&fc.MaxQueryLen, "max-query-len", fc.MaxQueryLen, "question tokens kept")
-	pc := squad.DefaultPredictConfig()
-	flags.IntVar(&pc.NBest, "n-best", 5, "candidates listed")
-	flags.IntVar(&pc.MaxAnswerLen, "max-answer-len", pc.MaxAnswerLen, "longest answer in tokens")
+	fc, pc := addDecodingFlags(flags, 5)
 	flags.BoolVar(&pc.Version2, "version2", false, "allow no answer (a SQuAD 2.0 model)")
-	flags.Float64Var(&pc.NullThreshold, "null-score-diff-threshold", 0, "with --version2: answer \"\" when the null score beats the best span's by more")
 	cased := flags.Bool("cased", false, "keep case and accents, as the model was trained")
 	threads := flags.Int("threads", 0, "CPU threads (default: all cores)")
 	if err := cli.Parse(flags, args); err != nil {
@@ -48,10 +41,9 @@ func runQA(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cli.Usagef("--checkpoint, --question and --context are required")
 	case flags.NArg() > 0:
 		return cli.Usagef("unexpected argument %q", flags.Arg(0))
-	case pc.NBest <= 0 || pc.MaxAnswerLen <= 0:
-		return cli.Usagef("--n-best and --max-answer-len must be positive")
-	case fc.SeqLen < fc.MaxQueryLen+4 || fc.DocStride < 1 || fc.MaxQueryLen < 1:
-		return cli.Usagef("--seq-len %d must exceed --max-query-len %d by at least 4; --doc-stride must be positive", fc.SeqLen, fc.MaxQueryLen)
+	}
+	if err := checkDecodingFlags(fc, pc); err != nil {
+		return err
 	}
 	setThreads(*threads)
 	p, tok, _, err := loadFineTuned(*ckpt, bert.QuestionAnswering, *cased)
@@ -59,7 +51,7 @@ func runQA(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	ex := []squad.Example{squad.NewExample("q", *question, *context)}
-	preds, _, err := finetune.PredictSQuAD(ctx, p, tok, ex, fc, pc, 8)
+	preds, _, err := finetune.PredictSQuAD(ctx, p, tok, ex, *fc, *pc, 8)
 	if err != nil {
 		return err
 	}

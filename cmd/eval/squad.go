@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/spf13/pflag"
+
 	"github.com/bertline/bertline/pkg/atomicfile"
 	"github.com/bertline/bertline/pkg/bert"
 	"github.com/bertline/bertline/pkg/cli"
@@ -55,14 +57,7 @@ func runSQuAD(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	ckpt := flags.String("checkpoint", "", "fine-tuned checkpoint, or a 'train squad' output directory (required)")
 	data := flags.String("data", "", "SQuAD file with answers, v1.1 or v2.0 (required)")
 	out := flags.String("out", "", "directory for the prediction files (required)")
-	fc := squad.DefaultFeatureConfig()
-	flags.IntVar(&fc.SeqLen, "seq-len", fc.SeqLen, "tokens per window, as in training")
-	flags.IntVar(&fc.DocStride, "doc-stride", fc.DocStride, "tokens between the starts of successive windows")
-	flags.IntVar(&fc.MaxQueryLen, "max-query-len", fc.MaxQueryLen, "question tokens kept")
-	pc := squad.DefaultPredictConfig()
-	flags.IntVar(&pc.NBest, "n-best", pc.NBest, "candidates kept per question")
-	flags.IntVar(&pc.MaxAnswerLen, "max-answer-len", pc.MaxAnswerLen, "longest answer in tokens")
-	flags.Float64Var(&pc.NullThreshold, "null-score-diff-threshold", 0, "SQuAD 2.0: answer \"\" when the null score beats the best span's by more")
+	fc, pc := addDecodingFlags(flags, 20)
 	naThresh := flags.Float64("na-prob-thresh", squad.DefaultNAProbThresh, "SQuAD 2.0: evaluate-v2.0.py's --na-prob-thresh on null_odds.json")
 	cased := flags.Bool("cased", false, "keep case and accents, as the model was trained")
 	batch := flags.Int("batch-size", 32, "windows per forward pass")
@@ -75,10 +70,11 @@ func runSQuAD(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cli.Usagef("--checkpoint, --data and --out are required")
 	case flags.NArg() > 0:
 		return cli.Usagef("unexpected argument %q", flags.Arg(0))
-	case *batch <= 0 || pc.NBest <= 0 || pc.MaxAnswerLen <= 0:
-		return cli.Usagef("--batch-size, --n-best and --max-answer-len must be positive")
-	case fc.SeqLen < fc.MaxQueryLen+4 || fc.DocStride < 1 || fc.MaxQueryLen < 1:
-		return cli.Usagef("--seq-len %d must exceed --max-query-len %d by at least 4; --doc-stride must be positive", fc.SeqLen, fc.MaxQueryLen)
+	case *batch <= 0:
+		return cli.Usagef("--batch-size must be positive")
+	}
+	if err := checkDecodingFlags(fc, pc); err != nil {
+		return err
 	}
 	setThreads(*threads)
 	p, tok, dir, err := loadFineTuned(*ckpt, bert.QuestionAnswering, *cased)
@@ -92,7 +88,7 @@ func runSQuAD(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
-	rep, err := finetune.EvaluateSQuAD(ctx, p, tok, ds, fc, pc, *batch, *out, *naThresh)
+	rep, err := finetune.EvaluateSQuAD(ctx, p, tok, ds, *fc, *pc, *batch, *out, *naThresh)
 	if err != nil {
 		return err
 	}
@@ -100,13 +96,38 @@ func runSQuAD(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if err := writeEvalManifest(*out, "eval squad", squadParams{Checkpoint: dir, Features: fc, Predict: pc, Cased: *cased},
+	if err := writeEvalManifest(*out, "eval squad", squadParams{Checkpoint: dir, Features: *fc, Predict: *pc, Cased: *cased},
 		[]string{filepath.Join(dir, bert.WeightsName), *data}, js,
 		map[string]int64{"questions": int64(rep.Questions), "features": int64(rep.Features)}); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(stdout, "%s\n", js)
 	return err
+}
+
+// addDecodingFlags registers the window and decoding flags that eval
+// squad and eval qa share, with run_squad.py's defaults (n-best: nBest).
+func addDecodingFlags(flags *pflag.FlagSet, nBest int) (*squad.FeatureConfig, *squad.PredictConfig) {
+	fc, pc := squad.DefaultFeatureConfig(), squad.DefaultPredictConfig()
+	flags.IntVar(&fc.SeqLen, "seq-len", fc.SeqLen, "tokens per window, as in training")
+	flags.IntVar(&fc.DocStride, "doc-stride", fc.DocStride, "tokens between the starts of successive windows")
+	flags.IntVar(&fc.MaxQueryLen, "max-query-len", fc.MaxQueryLen, "question tokens kept")
+	flags.IntVar(&pc.NBest, "n-best", nBest, "candidates kept per question")
+	flags.IntVar(&pc.MaxAnswerLen, "max-answer-len", pc.MaxAnswerLen, "longest answer in tokens")
+	flags.Float64Var(&pc.NullThreshold, "null-score-diff-threshold", 0, "SQuAD 2.0: answer \"\" when the null score beats the best span's by more")
+	return &fc, &pc
+}
+
+// checkDecodingFlags reports values of addDecodingFlags' flags that
+// cannot work.
+func checkDecodingFlags(fc *squad.FeatureConfig, pc *squad.PredictConfig) error {
+	switch {
+	case pc.NBest <= 0 || pc.MaxAnswerLen <= 0:
+		return cli.Usagef("--n-best and --max-answer-len must be positive")
+	case fc.SeqLen < fc.MaxQueryLen+4 || fc.DocStride < 1 || fc.MaxQueryLen < 1:
+		return cli.Usagef("--seq-len %d must exceed --max-query-len %d by at least 4; --doc-stride must be positive", fc.SeqLen, fc.MaxQueryLen)
+	}
+	return nil
 }
 
 // loadFineTuned loads a checkpoint whose head must be h, and the tokenizer
