@@ -104,7 +104,8 @@ def linear(x, w, p):
     return F.linear(x, w[p + ".weight"], w[p + ".bias"])
 
 
-def forward(w, bt):
+def encode(w, bt):
+    """The encoder's final hidden states [B, T, C]."""
     B, T = bt["B"], bt["T"]
     ids = torch.tensor(bt["input_ids"]).view(B, T)
     types = torch.tensor(bt["token_types"]).view(B, T)
@@ -129,6 +130,12 @@ def forward(w, bt):
         x = layer_norm(linear(ctx, w, p + "attention.output.dense") + x, w, p + "attention.output.LayerNorm")
         h = F.gelu(linear(x, w, p + "intermediate.dense"))
         x = layer_norm(linear(h, w, p + "output.dense") + x, w, p + "output.LayerNorm")
+    return x
+
+
+def forward(w, bt):
+    B, T = bt["B"], bt["T"]
+    x = encode(w, bt)
     pooled = torch.tanh(linear(x[:, 0], w, "bert.pooler.dense"))
     nsp = linear(pooled, w, "cls.seq_relationship")
     hm = x.reshape(B * T, C)[torch.tensor(bt["masked_pos"])]
