@@ -74,7 +74,7 @@ func drawRuns(dirs []string, dest string) error {
 		offset = last
 	}
 	var png bytes.Buffer
-	if err := plot.Render(&png, "BERT pretraining: "+strings.Join(dirs, " + "), plot.TrainingPanels(all), 0, 0); err != nil {
+	if err := plot.Render(&png, "BERT training: "+strings.Join(dirs, " + "), plot.TrainingPanels(all), 0, 0); err != nil {
 		return fmt.Errorf("plot: %w", err)
 	}
 	return atomicfile.WriteFile(dest, png.Bytes())

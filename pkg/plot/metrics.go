@@ -128,7 +128,9 @@ func number(v any) (float64, bool) {
 // (loss, mlm_loss, nsp_loss and the eval losses), MLM accuracy and NSP
 // accuracy (train and eval), learning rate, throughput (seq_per_s) and
 // gradient norm. Every panel is present, so the layout does not change as a
-// run goes on; a panel whose fields are missing says "no data".
+// run goes on; a panel whose fields are missing says "no data". A
+// fine-tuning run (an "accuracy" field and no "mlm_accuracy") gets one
+// accuracy panel in place of the two.
 func TrainingPanels(m map[string]Series) []Panel {
 	pick := func(names ...string) []Series {
 		var out []Series
@@ -147,12 +149,18 @@ func TrainingPanels(m map[string]Series) []Panel {
 		}
 	}
 	sort.Strings(extra)
-	return []Panel{
-		{Title: "Loss", XLabel: "step", YLabel: "loss", Series: pick(append(losses, extra...)...)},
+	accuracy := []Panel{
 		{Title: "MLM accuracy", XLabel: "step", YLabel: "accuracy", Series: pick("mlm_accuracy", "eval_mlm_accuracy")},
 		{Title: "NSP accuracy", XLabel: "step", YLabel: "accuracy", Series: pick("nsp_accuracy", "eval_nsp_accuracy")},
-		{Title: "Learning rate", XLabel: "step", YLabel: "lr", Series: pick("lr")},
-		{Title: "Throughput", XLabel: "step", YLabel: "sequences/s", Series: pick("seq_per_s")},
-		{Title: "Gradient norm", XLabel: "step", YLabel: "global L2 norm", Series: pick("grad_norm")},
 	}
+	_, pretraining := m["mlm_accuracy"]
+	if _, fineTuning := m["accuracy"]; fineTuning && !pretraining {
+		accuracy = []Panel{{Title: "Accuracy", XLabel: "step", YLabel: "accuracy", Series: pick("accuracy")}}
+	}
+	return append(append([]Panel{
+		{Title: "Loss", XLabel: "step", YLabel: "loss", Series: pick(append(losses, extra...)...)}}, accuracy...),
+		Panel{Title: "Learning rate", XLabel: "step", YLabel: "lr", Series: pick("lr")},
+		Panel{Title: "Throughput", XLabel: "step", YLabel: "sequences/s", Series: pick("seq_per_s")},
+		Panel{Title: "Gradient norm", XLabel: "step", YLabel: "global L2 norm", Series: pick("grad_norm")},
+	)
 }

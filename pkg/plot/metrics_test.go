@@ -129,6 +129,24 @@ func TestReadMetricsFile(t *testing.T) {
 	}
 }
 
+// A fine-tuning run's metrics get one accuracy panel.
+func TestTrainingPanelsFineTuning(t *testing.T) {
+	m := map[string]Series{}
+	for _, n := range []string{"loss", "accuracy", "lr", "grad_norm"} {
+		m[n] = Series{Name: n, X: []float64{1}, Y: []float64{1}}
+	}
+	var titles []string
+	for _, p := range TrainingPanels(m) {
+		titles = append(titles, p.Title)
+		if p.Title == "Accuracy" && (len(p.Series) != 1 || p.Series[0].Name != "accuracy") {
+			t.Errorf("accuracy panel %+v", p.Series)
+		}
+	}
+	if want := []string{"Loss", "Accuracy", "Learning rate", "Throughput", "Gradient norm"}; !slices.Equal(titles, want) {
+		t.Errorf("panels %q, want %q", titles, want)
+	}
+}
+
 func TestTrainingPanels(t *testing.T) {
 	s := func(name string) Series { return Series{Name: name, X: []float64{1}, Y: []float64{1}} }
 	m := map[string]Series{}
