@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -191,4 +192,42 @@ func TestFineTuneErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, %v; want exit %d mentioning %q", tc.args, cli.ExitCode(err), err, tc.code, tc.want)
 		}
 	}
+}
+
+// eval glue --file on a test file (no labels) prints no metrics and writes
+// the predictions in GLUE's submission format.
+func TestGLUETestFile(t *testing.T) {
+	task, _ := glue.Lookup("SST-2")
+	ck := checkpoint(t, filepath.Join(glueTiny, "vocab.txt"), bert.SequenceClassification, task.NumLabels())
+	dir := t.TempDir()
+	test := filepath.Join(dir, "test.tsv")
+	os.WriteFile(test, []byte("index\tsentence\n0\tthe movie was very good\n1\tthe plot was dull\n2\tthe cast was fine today\n"), 0o644)
+	preds := filepath.Join(dir, "SST-2.tsv")
+	stdout, err := run("glue", "--task", "SST-2", "--checkpoint", ck, "--file", test, "--predictions", preds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(stdout, "metrics") || !strings.Contains(stdout, `"examples":3`) {
+		t.Errorf("stdout %s", stdout)
+	}
+	lines := strings.Split(strings.TrimSpace(string(must(os.ReadFile(preds)))), "\n")
+	if len(lines) != 4 || lines[0] != "index\tprediction" {
+		t.Fatalf("predictions %q", lines)
+	}
+	for i, l := range lines[1:] {
+		idx, label, _ := strings.Cut(l, "\t")
+		if idx != fmt.Sprint(i) || (label != "0" && label != "1") {
+			t.Errorf("row %q", l)
+		}
+	}
+	if _, err := run("glue", "--task", "SST-2", "--checkpoint", ck, "--data", glueTiny, "--predictions", preds); cli.ExitCode(err) != 2 {
+		t.Errorf("--predictions without --file: %v", err)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
 
+	"github.com/bertline/bertline/pkg/atomicfile"
 	"github.com/bertline/bertline/pkg/bert"
 	"github.com/bertline/bertline/pkg/cli"
 	"github.com/bertline/bertline/pkg/finetune"
@@ -20,19 +22,23 @@ and their mean (MRPC, QQP); Matthews correlation (CoLA); Pearson,
 Spearman and their mean (STS-B).
 
 --data is a directory as 'fetch glue' writes it or one task's directory;
---file evaluates one labeled file instead. Prints one JSON array, an object
-per file: {"file", "examples", "metrics": {...}}.
+--file evaluates one file instead. Prints one JSON array, an object per
+file: {"file", "examples", "metrics": {...}}; a test file has no labels and
+gets no metrics. --predictions writes the predictions of --file in the
+GLUE benchmark's submission format (index, prediction).
 
 Examples:
   eval glue --task MRPC --checkpoint runs/mrpc --data data/glue
-  eval glue --task MNLI --checkpoint runs/mnli --file data/glue/MNLI/dev_mismatched.tsv`
+  eval glue --task MNLI --checkpoint runs/mnli --file data/glue/MNLI/dev_mismatched.tsv
+  eval glue --task RTE --checkpoint runs/rte --file data/glue/RTE/test.tsv --predictions RTE.tsv`
 
 func runGLUE(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags := cli.NewFlagSet("glue", "eval glue --task NAME --checkpoint DIR (--data DIR | --file FILE.tsv) [flags]", glueHelp, stdout)
 	taskName := flags.String("task", "", "CoLA, SST-2, MRPC, STS-B, QQP, MNLI, QNLI, RTE or WNLI (required)")
 	ckpt := flags.String("checkpoint", "", "fine-tuned checkpoint, or a 'train glue' output directory (required)")
 	data := flags.String("data", "", "GLUE data directory: its dev files are evaluated")
-	file := flags.String("file", "", "one labeled file of the task to evaluate instead")
+	file := flags.String("file", "", "one file of the task to evaluate instead (a test file: predictions only)")
+	predictions := flags.String("predictions", "", "with --file: write its predictions here, in GLUE's submission format")
 	seqLen := flags.Int("seq-len", 128, "tokens per sequence, as in training")
 	cased := flags.Bool("cased", false, "keep case and accents, as the model was trained")
 	batch := flags.Int("batch-size", 32, "sequences per forward pass")
@@ -45,6 +51,8 @@ func runGLUE(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return cli.Usagef("--task and --checkpoint are required")
 	case (*data == "") == (*file == ""):
 		return cli.Usagef("give one of --data and --file")
+	case *predictions != "" && *file == "":
+		return cli.Usagef("--predictions needs --file")
 	case flags.NArg() > 0:
 		return cli.Usagef("unexpected argument %q", flags.Arg(0))
 	case *batch <= 0 || *seqLen < 3:
@@ -77,6 +85,15 @@ func runGLUE(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 		results = append(results, r)
+	}
+	if *predictions != "" {
+		var buf bytes.Buffer
+		if err := finetune.WriteGLUEPredictions(&buf, task, results[0].Prediction); err != nil {
+			return err
+		}
+		if err := atomicfile.WriteFile(*predictions, buf.Bytes()); err != nil {
+			return err
+		}
 	}
 	js, err := json.Marshal(results)
 	if err != nil {
