@@ -27,11 +27,12 @@ func TestTinyDatasets(t *testing.T) {
 		training   bool
 		questions  int
 		impossible int
+		plausible  int // unanswerable questions with a plausible answer
 	}{
-		{"train-v1.1.json", "1.1", true, 360, 0},
-		{"dev-v1.1.json", "1.1", false, 72, 0},
-		{"train-v2.0.json", "v2.0", true, 360, 130},
-		{"dev-v2.0.json", "v2.0", false, 72, 26},
+		{"train-v1.1.json", "1.1", true, 360, 0, 0},
+		{"dev-v1.1.json", "1.1", false, 72, 0, 0},
+		{"train-v2.0.json", "v2.0", true, 360, 132, 22},
+		{"dev-v2.0.json", "v2.0", false, 72, 26, 5},
 	} {
 		path := filepath.Join("testdata", "tiny", tc.file)
 		ds, err := Load(path, tc.training)
@@ -44,10 +45,13 @@ func TestTinyDatasets(t *testing.T) {
 		if len(ds.Skipped) > 0 {
 			t.Errorf("%s: answers not found: %v", path, ds.Skipped)
 		}
-		impossible := 0
+		impossible, plausible := 0, 0
 		for _, e := range ds.Examples {
 			if e.Impossible {
 				impossible++
+			}
+			if len(e.PlausibleAnswers) > 0 {
+				plausible++
 			}
 			want := 1
 			if !tc.training {
@@ -57,7 +61,7 @@ func TestTinyDatasets(t *testing.T) {
 				t.Errorf("%s: %s has %d answers, want %d", path, e.ID, len(e.Answers), want)
 			}
 			context := []rune(e.Context)
-			for _, a := range e.Answers {
+			for _, a := range append(slices.Clone(e.Answers), e.PlausibleAnswers...) {
 				if end := a.Start + len([]rune(a.Text)); end > len(context) || string(context[a.Start:end]) != a.Text {
 					t.Errorf("%s: %s: answer %q is not at %d", path, e.ID, a.Text, a.Start)
 				}
@@ -68,9 +72,9 @@ func TestTinyDatasets(t *testing.T) {
 				}
 			}
 		}
-		if len(ds.Examples) != tc.questions || impossible != tc.impossible {
-			t.Errorf("%s: %d questions, %d unanswerable; want %d, %d",
-				path, len(ds.Examples), impossible, tc.questions, tc.impossible)
+		if len(ds.Examples) != tc.questions || impossible != tc.impossible || plausible != tc.plausible {
+			t.Errorf("%s: %d questions, %d unanswerable, %d with plausible answers; want %d, %d, %d",
+				path, len(ds.Examples), impossible, plausible, tc.questions, tc.impossible, tc.plausible)
 		}
 
 		feats, err := Features(ds.Examples, tok, cfg, tc.training)
