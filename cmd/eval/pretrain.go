@@ -7,14 +7,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"text/tabwriter"
 
 	"golang.org/x/term"
 
 	"github.com/bertline/bertline/pkg/bert"
 	"github.com/bertline/bertline/pkg/cli"
-	"github.com/bertline/bertline/pkg/gemm"
 	"github.com/bertline/bertline/pkg/trainer"
 )
 
@@ -63,10 +61,7 @@ func runPretrain(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	case flags.NArg() > 0:
 		return cli.Usagef("unexpected argument %q", flags.Arg(0))
 	}
-	if *threads > 0 {
-		runtime.GOMAXPROCS(*threads)
-		gemm.SetThreads(*threads)
-	}
+	setThreads(*threads)
 	p, dir, err := trainer.LoadModel(*ckpt)
 	if err != nil {
 		return err

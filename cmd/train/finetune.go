@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"syscall"
 
@@ -16,7 +14,6 @@ import (
 
 	"github.com/bertline/bertline/pkg/bert"
 	"github.com/bertline/bertline/pkg/cli"
-	"github.com/bertline/bertline/pkg/gemm"
 	"github.com/bertline/bertline/pkg/progress"
 	"github.com/bertline/bertline/pkg/trainer"
 	"github.com/bertline/bertline/pkg/wordpiece"
@@ -80,16 +77,8 @@ func (f *fineTuneFlags) setup(h bert.Head, numLabels int) (*wordpiece.Tokenizer,
 	case !(*f.epochs > 0):
 		return nil, cli.Usagef("--epochs must be positive")
 	}
-	switch *f.device {
-	case "cpu":
-	case "cuda":
-		return nil, errors.New("--device cuda: the CUDA backend is not part of this build yet; use --device cpu")
-	default:
-		return nil, cli.Usagef("--device must be cpu or cuda, not %q", *f.device)
-	}
-	if *f.threads > 0 {
-		runtime.GOMAXPROCS(*f.threads)
-		gemm.SetThreads(*f.threads)
+	if err := useDevice(*f.device, *f.threads); err != nil {
+		return nil, err
 	}
 	if c.VocabPath == "" {
 		dir, err := trainer.ResolveCheckpoint(c.InitFrom)

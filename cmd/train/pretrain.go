@@ -90,16 +90,8 @@ func runPretrain(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	case *modelName == "" && c.InitFrom == "":
 		return cli.Usagef("--model is required without --init-checkpoint")
 	}
-	switch *device {
-	case "cpu":
-	case "cuda":
-		return errors.New("--device cuda: the CUDA backend is not part of this build yet; use --device cpu")
-	default:
-		return cli.Usagef("--device must be cpu or cuda, not %q", *device)
-	}
-	if *threads > 0 {
-		runtime.GOMAXPROCS(*threads)
-		gemm.SetThreads(*threads)
+	if err := useDevice(*device, *threads); err != nil {
+		return err
 	}
 	c.Seed = *seed
 	c.Phase = "phase1"
@@ -145,6 +137,23 @@ func runPretrain(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	switch {
 	case res.Finished && !res.Skipped:
 		slog.Info("training finished", "step", res.Step, "checkpoint", res.Checkpoint, "metrics", filepath.Join(c.Out, trainer.MetricsName))
+	}
+	return nil
+}
+
+// useDevice checks --device and applies --threads (0: all cores): what
+// every training command does before any work.
+func useDevice(device string, threads int) error {
+	switch device {
+	case "cpu":
+	case "cuda":
+		return errors.New("--device cuda: the CUDA backend is not part of this build yet; use --device cpu")
+	default:
+		return cli.Usagef("--device must be cpu or cuda, not %q", device)
+	}
+	if threads > 0 {
+		runtime.GOMAXPROCS(threads)
+		gemm.SetThreads(threads)
 	}
 	return nil
 }
