@@ -34,11 +34,14 @@ test: fmt vet
 
 # Micro-benchmarks per package (BenchmarkFetch: the whole fetch stage on a
 # 48 MB synthetic dump next to bzip2 decompression alone, C and Go, on the same
-# file), then training throughput next to PyTorch on the same machine and
+# file), then text → shards next to Google's create_pretraining_data.py
+# (pipelines/bench-shard.sh; set GOOGLE_REF to the script, or only ours is
+# timed), then training throughput next to PyTorch on the same machine and
 # thread count (pipelines/bench-train.sh; needs Debian's python3-torch).
 PYTHON ?= /usr/bin/python3
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./pkg/...
+	PYTHON=$(PYTHON) pipelines/bench-shard.sh
 	@if $(PYTHON) -c 'import torch' 2>/dev/null; then PYTHON=$(PYTHON) pipelines/bench-train.sh; \
 	else echo "bench-train: skipped, $(PYTHON) has no torch (apt install python3-torch libopenblas0-pthread)"; fi
 

@@ -60,6 +60,7 @@ func runPretrain(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	flags.StringVar(&p.Compat, "compat", d.Compat, "bertline (blocks, any number of tasks) or google (byte-identical to Google's script)")
 	flags.Float64Var(&p.Holdout, "holdout", d.Holdout, "fraction of documents held out for evaluation")
 	flags.IntVar(&p.BlockDocs, "block-docs", d.BlockDocs, "documents per block (fixes the output; memory grows with it)")
+	flags.StringVar(&p.ZstdLevel, "zstd-level", d.ZstdLevel, "compression of the shards: fastest, default, better or best (smaller, slower)")
 	flags.IntVar(&p.NumShards, "num-shards", 0, "training shards (default: one per 100,000 instances)")
 	flags.IntVar(&p.HoldoutShards, "holdout-shards", 0, "holdout shards (default: one per 100,000 instances)")
 	flags.IntVar(&p.BinSize, "bin-size", 0, "separate shard sets per sequence-length bin of this width (phase 2, as LDDL)")

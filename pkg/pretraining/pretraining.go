@@ -35,6 +35,8 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/bertline/bertline/pkg/atomicfile"
 	"github.com/bertline/bertline/pkg/instances"
 	"github.com/bertline/bertline/pkg/manifest"
@@ -73,13 +75,15 @@ type Params struct {
 	NumShards      int     `json:"num_shards"`     // 0: one shard per ~InstancesPerShard
 	HoldoutShards  int     `json:"holdout_shards"` // 0: likewise
 	BinSize        int     `json:"bin_size"`       // >0: separate shard sets by sequence length, as LDDL's bins
+	ZstdLevel      string  `json:"zstd_level"`     // fastest, default, better or best
 	VocabSHA256    string  `json:"vocab_sha256"`
 }
 
 // DefaultParams are NVIDIA's phase-1 settings.
 func DefaultParams() Params {
 	return Params{MaxSeqLen: 128, MaxPredictions: 20, MaskedLMProb: 0.15, ShortSeqProb: 0.1, DupeFactor: 5,
-		Seed: 12345, Masking: MaskingStatic, Compat: CompatBertline, Lowercase: true, Holdout: 0, BlockDocs: 2048}
+		Seed: 12345, Masking: MaskingStatic, Compat: CompatBertline, Lowercase: true, Holdout: 0, BlockDocs: 2048,
+		ZstdLevel: "fastest"}
 }
 
 // InstancesPerShard sets the automatic shard count.
@@ -126,7 +130,19 @@ func (p *Params) validate() error {
 	case p.BinSize > 0 && p.Compat == CompatGoogle:
 		return errors.New("--compat google writes Google's single set of files: no --bin-size")
 	}
+	if _, err := p.zstdLevel(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// zstdLevel is the shards' compression level.
+func (p *Params) zstdLevel() (zstd.EncoderLevel, error) {
+	ok, level := zstd.EncoderLevelFromString(p.ZstdLevel)
+	if !ok || p.ZstdLevel != level.String() {
+		return 0, fmt.Errorf("zstd level must be fastest, default, better or best, not %q", p.ZstdLevel)
+	}
+	return level, nil
 }
 
 func (p *Params) instanceOptions(v *wordpiece.Vocab) (instances.Options, error) {
@@ -575,7 +591,8 @@ func writeShards(ctx context.Context, cfg Config, split string, nblocks int64, p
 				meta.Extra["bin_min_len"] = fmt.Sprint(i*cfg.Params.BinSize + 1)
 				meta.Extra["bin_max_len"] = fmt.Sprint(min((i+1)*cfg.Params.BinSize, cfg.Params.MaxSeqLen))
 			}
-			w, err := shards.Create(filepath.Join(cfg.Out, ShardName(b.dir, k)), meta, shards.WithBatchRows(1024))
+			level, _ := cfg.Params.zstdLevel() // validated before any work
+			w, err := shards.Create(filepath.Join(cfg.Out, ShardName(b.dir, k)), meta, shards.WithBatchRows(1024), shards.WithZstdLevel(level))
 			if err != nil {
 				abort()
 				return nil, err

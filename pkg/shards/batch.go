@@ -9,7 +9,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // Instance is one BERT pretraining example.
@@ -92,7 +91,7 @@ type batch struct {
 	posOff []int32
 	midOff []int32 // decode's scratch: offsets of masked_lm_ids
 
-	// out holds the bytes of the Arrow buffers that record builds (a
+	// out holds the bytes of the Arrow buffers that layout builds (a
 	// Writer's batches only).
 	out [8][]byte
 }
@@ -285,29 +284,30 @@ func (h *crcWriter) sum() uint32 {
 
 func formatCRC(c uint32) string { return fmt.Sprintf("%08x", c) }
 
-// record converts the batch to an Arrow record batch of schema s. Its
-// buffers are the batch's own scratch bytes, reused from batch to batch: the
-// caller writes the record and releases it before the batch changes, and
-// Arrow keeps no reference to a buffer once a record is written.
-func (b *batch) record(s *arrow.Schema, static bool) arrow.RecordBatch {
-	ft := func(i int) arrow.DataType { return s.Field(i).Type }
+// layout returns the batch as the arrays of schema s: their lengths in
+// pre-order of the fields (a list, then its items) and their buffers, two
+// per array (validity, always empty, then offsets or values), over the
+// batch's own scratch bytes, valid until the batch changes.
+func (b *batch) layout(s *arrow.Schema, static bool) (nodes []int64, bufs [][]byte) {
+	elem := func(i int) arrow.DataType { return s.Field(i).Type.(*arrow.ListType).Elem() }
 	o := &b.out
-	cols := []arrow.Array{
-		listArray(ft(0), b.idOff, b.ids, &o[0], &o[1]),
-		flatArray(ft(1), b.aLen, &o[2]),
-		boolInt8Array(b.random, &o[3]),
+	list := func(t arrow.DataType, off, values []int32, offsets, items *[]byte) {
+		nodes = append(nodes, int64(len(off)-1), int64(len(values)))
+		bufs = append(bufs, nil, valueBytes(arrow.PrimitiveTypes.Int32, off, offsets), nil, valueBytes(t, values, items))
 	}
+	list(elem(0), b.idOff, b.ids, &o[0], &o[1])
+	nodes = append(nodes, int64(b.rows), int64(b.rows))
+	bufs = append(bufs, nil, valueBytes(s.Field(1).Type, b.aLen, &o[2]), nil, boolBytes(b.random, &o[3]))
 	if static {
-		cols = append(cols,
-			listArray(ft(3), b.posOff, b.pos, &o[4], &o[5]),
-			listArray(ft(4), b.posOff, b.mids, &o[6], &o[7]))
+		list(elem(3), b.posOff, b.pos, &o[4], &o[5])
+		list(elem(4), b.posOff, b.mids, &o[6], &o[7])
 	}
-	md := arrow.NewMetadata([]string{keyCRC}, []string{formatCRC(b.checksum(static))})
-	rec := array.NewRecordBatchWithMetadata(s, cols, int64(b.rows), md)
-	for _, c := range cols {
-		c.Release()
-	}
-	return rec
+	return nodes, bufs
+}
+
+// metadata is the record batch's custom metadata: its checksum.
+func (b *batch) metadata(static bool) arrow.Metadata {
+	return arrow.NewMetadata([]string{keyCRC}, []string{formatCRC(b.checksum(static))})
 }
 
 // scratch returns *dst resized to n bytes, reallocated only to grow.
@@ -319,9 +319,9 @@ func scratch(dst *[]byte, n int) []byte {
 	return *dst
 }
 
-// flatData writes v into *dst as values of type t (Int16, Uint16 or Int32)
-// and returns the array data over those bytes.
-func flatData(t arrow.DataType, v []int32, dst *[]byte) arrow.ArrayData {
+// valueBytes writes v into *dst as little-endian values of type t (Int16,
+// Uint16 or Int32) and returns those bytes.
+func valueBytes(t arrow.DataType, v []int32, dst *[]byte) []byte {
 	buf := scratch(dst, len(v)*t.(arrow.FixedWidthDataType).Bytes())
 	switch t.ID() {
 	case arrow.UINT16:
@@ -337,16 +337,11 @@ func flatData(t arrow.DataType, v []int32, dst *[]byte) arrow.ArrayData {
 	default:
 		copy(arrow.Int32Traits.CastFromBytes(buf), v)
 	}
-	return array.NewData(t, len(v), []*memory.Buffer{nil, memory.NewBufferBytes(buf)}, nil, 0, 0)
+	return buf
 }
 
-func flatArray(t arrow.DataType, v []int32, dst *[]byte) arrow.Array {
-	d := flatData(t, v, dst)
-	defer d.Release()
-	return array.MakeFromData(d)
-}
-
-func boolInt8Array(v []bool, dst *[]byte) arrow.Array {
+// boolBytes writes v into *dst as int8 zeros and ones.
+func boolBytes(v []bool, dst *[]byte) []byte {
 	buf := scratch(dst, len(v))
 	for i, x := range v {
 		buf[i] = 0
@@ -354,21 +349,7 @@ func boolInt8Array(v []bool, dst *[]byte) arrow.Array {
 			buf[i] = 1
 		}
 	}
-	d := array.NewData(arrow.PrimitiveTypes.Int8, len(v), []*memory.Buffer{nil, memory.NewBufferBytes(buf)}, nil, 0, 0)
-	defer d.Release()
-	return array.MakeFromData(d)
-}
-
-// listArray builds a list array of type t from offsets (len rows+1,
-// starting at 0) and the flat items, written into *items and *offsets.
-func listArray(t arrow.DataType, off, values []int32, items, offsets *[]byte) arrow.Array {
-	child := flatData(t.(*arrow.ListType).Elem(), values, items)
-	defer child.Release()
-	ob := scratch(offsets, len(off)*4)
-	copy(arrow.Int32Traits.CastFromBytes(ob), off)
-	d := array.NewData(t, len(off)-1, []*memory.Buffer{nil, memory.NewBufferBytes(ob)}, []arrow.ArrayData{child}, 0, 0)
-	defer d.Release()
-	return array.MakeFromData(d)
+	return buf
 }
 
 // decode reads an Arrow record batch of a shard with meta m into b,

@@ -16,6 +16,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/klauspost/compress/zstd"
 )
 
 const testSHA = "9b0d5dbcd6d9e8e5d0a3a1f2b8a1a8c1e9c0a6b5f4e3d2c1b0a9f8e7d6c5b4a3"
@@ -675,4 +676,45 @@ func TestChecksumPaths(t *testing.T) {
 			t.Errorf("in-place hashing %v: checksum %08x, want %08x", le, got, wantCRC)
 		}
 	}
+}
+
+// Every zstd level, and no compression, stores the same instances; higher
+// levels make smaller files of text-like ids (skewed towards small ids, as
+// word frequencies are), and a level's bytes are the same every time.
+func TestZstdLevels(t *testing.T) {
+	m := testMeta(30522, 128, MaskingStatic)
+	rng := rand.New(rand.NewPCG(3, 4))
+	want := randInstances(5, m, 3000)
+	for _, in := range want {
+		for i := range in.InputIDs {
+			in.InputIDs[i] = int32(rng.IntN(rng.IntN(m.VocabSize) + 1))
+		}
+	}
+	dir := t.TempDir()
+	size := map[string]int64{}
+	for _, c := range []struct {
+		name string
+		opt  Option
+	}{
+		{"none", Uncompressed()},
+		{"fastest", WithZstdLevel(zstd.SpeedFastest)},
+		{"default", WithZstdLevel(zstd.SpeedDefault)},
+		{"best", WithZstdLevel(zstd.SpeedBestCompression)},
+	} {
+		path := filepath.Join(dir, c.name+".arrow")
+		writeShard(t, path, m, want, c.opt)
+		_, got := readAll(t, path)
+		compareInstances(t, got, want)
+		first, _ := os.ReadFile(path)
+		writeShard(t, path, m, want, c.opt)
+		again, _ := os.ReadFile(path)
+		if !bytes.Equal(first, again) {
+			t.Errorf("%s: two writes of the same instances differ", c.name)
+		}
+		size[c.name] = int64(len(first))
+	}
+	if !(size["none"] > size["fastest"] && size["fastest"] > size["default"] && size["default"] > size["best"]) {
+		t.Errorf("sizes %v: want none > fastest > default > best", size)
+	}
+	t.Logf("bytes by level: %v", size)
 }

@@ -8,8 +8,8 @@ import (
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/bertline/bertline/pkg/atomicfile"
 	"github.com/bertline/bertline/pkg/version"
@@ -23,10 +23,10 @@ const DefaultBatchRows = 4096
 type Option func(*options)
 
 type options struct {
-	batchRows    int
-	mem          memory.Allocator
-	uncompressed bool
-	reuse        bool
+	batchRows int
+	mem       memory.Allocator
+	zstdLevel zstd.EncoderLevel // 0: uncompressed
+	reuse     bool
 }
 
 // WithBatchRows sets the rows per record batch a Writer writes (default
@@ -40,7 +40,18 @@ func WithAllocator(mem memory.Allocator) Option { return func(o *options) { o.me
 // Uncompressed makes a Writer store record batches without zstd: for
 // intermediate files that are read once soon after, where compression costs
 // more than the disk it saves. Readers handle both.
-func Uncompressed() Option { return func(o *options) { o.uncompressed = true } }
+func Uncompressed() Option { return func(o *options) { o.zstdLevel = 0 } }
+
+// WithZstdLevel sets the zstd level of a Writer's record batches (default
+// DefaultZstdLevel): zstd.SpeedDefault and above make smaller files,
+// slower. The bytes a Writer writes depend on the level. Readers ignore it.
+func WithZstdLevel(level zstd.EncoderLevel) Option {
+	return func(o *options) {
+		if level >= zstd.SpeedFastest && level <= zstd.SpeedBestCompression {
+			o.zstdLevel = level
+		}
+	}
+}
 
 // ReuseBuffers makes a Reader decode every record batch into the same
 // buffers and return the same *Instance each time, so that reading a shard
@@ -50,7 +61,7 @@ func Uncompressed() Option { return func(o *options) { o.uncompressed = true } }
 func ReuseBuffers() Option { return func(o *options) { o.reuse = true } }
 
 func newOptions(opts []Option) options {
-	o := options{batchRows: DefaultBatchRows}
+	o := options{batchRows: DefaultBatchRows, zstdLevel: DefaultZstdLevel}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -77,7 +88,7 @@ type Writer struct {
 
 	file *atomicfile.File
 	buf  *bufio.Writer
-	ipc  *ipc.FileWriter
+	ipc  *ipcFile
 
 	pending *batch // from batchPool; returned by Close and Abort
 	count   int
@@ -111,11 +122,7 @@ func Create(path string, meta Meta, opts ...Option) (*Writer, error) {
 	}
 	w.file = f
 	w.buf = getBufio(f)
-	ipcOpts := []ipc.Option{ipc.WithSchema(w.schema), ipc.WithAllocator(w.mem)}
-	if !o.uncompressed {
-		ipcOpts = append(ipcOpts, ipc.WithZstd())
-	}
-	w.ipc, err = ipc.NewFileWriter(w.buf, ipcOpts...)
+	w.ipc, err = newIPCFile(w.buf, w.schema, o.zstdLevel)
 	if err != nil {
 		w.releaseFile()
 		f.Abort()
@@ -217,10 +224,10 @@ func (w *Writer) flush() error {
 	if w.pending.rows == 0 {
 		return nil
 	}
-	rec := w.pending.record(w.schema, w.static)
-	defer rec.Release()
+	nodes, bufs := w.pending.layout(w.schema, w.static)
+	err := w.ipc.writeBatch(int64(w.pending.rows), nodes, bufs, w.pending.metadata(w.static))
 	w.pending.reset()
-	return w.ipc.Write(rec)
+	return err
 }
 
 // Count returns the number of instances written so far.
@@ -240,8 +247,8 @@ func (w *Writer) Close() error {
 	}
 	err := w.flush()
 	w.release()
-	if cerr := w.ipc.Close(); err == nil {
-		err = cerr
+	if err == nil {
+		err = w.ipc.close()
 	}
 	if err == nil {
 		err = w.buf.Flush()
@@ -269,7 +276,6 @@ func (w *Writer) Abort() {
 
 func (w *Writer) discard() {
 	w.release()
-	w.ipc.Close() // releases its buffers; the output is discarded below
 	w.releaseFile()
 	w.file.Abort()
 }
