@@ -116,7 +116,7 @@ func runWikipedia(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	slog.Info("fetch wikipedia", "dump", dumpPath, "mode", mode, "out", *out, "task", split.String())
 	st, err := wikicorpus.Run(ctx, cfg)
-	if err != nil {
+	if err != nil || st.UpToDate {
 		return err
 	}
 	slog.Info("done", "pages", st.Pages, "articles", st.Articles, "documents", st.Documents, "sentences", st.Sentences,

@@ -103,7 +103,7 @@ func runPretrain(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	st, err := pretraining.Run(ctx, pretraining.Config{Corpora: *corpora, Vocab: vocab, Out: *out, Params: *p,
 		Split: *split, Workers: *workers, Manifest: m, Progress: progress.Config{}})
-	if err != nil {
+	if err != nil || st.UpToDate {
 		return err
 	}
 	slog.Info("done", "documents", st.Documents, "holdout_documents", st.HoldoutDocuments, "instances", st.Instances,

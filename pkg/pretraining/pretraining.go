@@ -106,6 +106,7 @@ type Stats struct {
 	Documents, HoldoutDocuments, Blocks, BlocksSkipped int64
 	Instances, HoldoutInstances                        int64
 	Finalized                                          bool
+	UpToDate                                           bool // the output was already complete: nothing was done
 }
 
 // validate checks the parameters before any work.
@@ -266,7 +267,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 	st := new(Stats)
 	if manifest.Complete(cfg.Out, Stage, p) {
 		slog.Info("output is complete, nothing to do", "out", cfg.Out)
-		st.Finalized = true
+		st.Finalized, st.UpToDate = true, true
 		return st, manifest.FinishWork(cfg.Out)
 	}
 	if err := manifest.PrepareWork(cfg.Out, p); err != nil {
@@ -275,7 +276,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 	nblocks := (total + int64(p.BlockDocs) - 1) / int64(p.BlockDocs)
 	lo, hi := cfg.Split.Range(int(nblocks))
 	tok := wordpiece.New(cfg.Vocab, wordpiece.Options{Lowercase: p.Lowercase, Compat: compatOf(p.Compat)})
-	if err := runBlocks(ctx, cfg, ins, tok, opt, int64(lo), int64(hi), st); err != nil {
+	if err := runBlocks(ctx, cfg, ins, tok, opt, total, int64(lo), int64(hi), st); err != nil {
 		return st, err
 	}
 	done, err := assemble(ctx, cfg, nblocks, st)
@@ -302,10 +303,12 @@ type block struct {
 	docs  [][][]byte
 }
 
-func runBlocks(ctx context.Context, cfg Config, ins []input, tok *wordpiece.Tokenizer, opt instances.Options, lo, hi int64, st *Stats) error {
+// runBlocks makes blocks [lo, hi) of the ndocs documents.
+func runBlocks(ctx context.Context, cfg Config, ins []input, tok *wordpiece.Tokenizer, opt instances.Options, ndocs, lo, hi int64, st *Stats) error {
 	p := &cfg.Params
 	bd := int64(p.BlockDocs)
 	var todo []int64
+	var todoDocs int64
 	for b := lo; b < hi; b++ {
 		if r, ok := readRecord(cfg.Out, b); ok {
 			st.BlocksSkipped++
@@ -316,6 +319,7 @@ func runBlocks(ctx context.Context, cfg Config, ins []input, tok *wordpiece.Toke
 			continue
 		}
 		todo = append(todo, b)
+		todoDocs += min(bd, ndocs-b*bd)
 	}
 	if len(todo) == 0 {
 		return nil
@@ -323,7 +327,7 @@ func runBlocks(ctx context.Context, cfg Config, ins []input, tok *wordpiece.Toke
 	if st.BlocksSkipped > 0 {
 		slog.Info("resuming: finished blocks are kept", "blocks", st.BlocksSkipped)
 	}
-	meter := progress.Start("shard", int64(len(todo))*bd, progress.Count, cfg.Progress)
+	meter := progress.Start("shard", todoDocs, progress.Count, cfg.Progress)
 	defer meter.Finish()
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

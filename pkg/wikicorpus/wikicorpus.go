@@ -75,6 +75,7 @@ type Stats struct {
 	XMLBytes                                                           int64 // uncompressed XML read
 	PartsWritten, PartsSkipped                                         int
 	Finalized                                                          bool // documents.jsonl and manifest.json written
+	UpToDate                                                           bool // the output was already complete: nothing was done
 }
 
 // Run executes cfg. It returns when the task's parts are written, and also
@@ -96,7 +97,7 @@ func Run(ctx context.Context, cfg Config) (*Stats, error) {
 	st := new(Stats)
 	if manifest.Complete(cfg.Out, Stage, cfg.Params) {
 		slog.Info("output is complete, nothing to do", "out", cfg.Out)
-		st.Finalized = true
+		st.Finalized, st.UpToDate = true, true
 		return st, manifest.FinishWork(cfg.Out)
 	}
 	if err := manifest.PrepareWork(cfg.Out, cfg.Params); err != nil {
