@@ -9,8 +9,9 @@ TensorFlow), which flatters the reference a little.
 
 The reference is not part of this repository: pass the path of
 google-research/bert's create_pretraining_data.py with its tokenization.py
-beside it. TensorFlow is not needed; the few names the script takes from it
-are stubbed.
+beside it. TensorFlow is not needed: the reference is loaded as the
+golden-file generator pkg/instances/testdata/gen/google.py loads it, with the
+few names it takes from TensorFlow stubbed.
 
     time_instances.py REF.py VOCAB TEXT [--dupe-factor 5] [--seq-len 128]
         [--max-pred 20] [--seed 12345]
@@ -21,38 +22,18 @@ import importlib.util
 import json
 import os
 import random
-import sys
-import tempfile
 import time
-
-TF_STUB = '''
-import types
-class _Flags(object):
-  pass
-FLAGS = _Flags()
-def _define(name, default, help_text):
-  setattr(FLAGS, name, default)
-flags = types.SimpleNamespace(
-    FLAGS=FLAGS, DEFINE_string=_define, DEFINE_bool=_define,
-    DEFINE_integer=_define, DEFINE_float=_define,
-    mark_flag_as_required=lambda name: None)
-gfile = types.SimpleNamespace(GFile=open)
-logging = types.SimpleNamespace(
-    info=lambda *a, **k: None, set_verbosity=lambda *a: None, INFO=0)
-'''
 
 
 def load_reference(script):
-  stub = tempfile.mkdtemp(prefix="tfstub")
-  os.makedirs(os.path.join(stub, "tensorflow"))
-  with open(os.path.join(stub, "tensorflow", "__init__.py"), "w") as f:
-    f.write(TF_STUB)
-  sys.path.insert(0, stub)
-  sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
-  spec = importlib.util.spec_from_file_location("cpd", script)
+  """Imports the reference with the TensorFlow stub of the golden-file
+  generator, pkg/instances/testdata/gen/google.py."""
+  root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+  gen = os.path.join(root, "pkg", "instances", "testdata", "gen", "google.py")
+  spec = importlib.util.spec_from_file_location("google_gen", gen)
   module = importlib.util.module_from_spec(spec)
   spec.loader.exec_module(module)
-  return module
+  return module.load_reference(script)
 
 
 def main():
