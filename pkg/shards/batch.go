@@ -320,22 +320,23 @@ func scratch(dst *[]byte, n int) []byte {
 }
 
 // valueBytes writes v into *dst as little-endian values of type t (Int16,
-// Uint16 or Int32) and returns those bytes.
+// Uint16 or Int32) and returns those bytes. The schema declares
+// little-endian buffers whatever the host.
 func valueBytes(t arrow.DataType, v []int32, dst *[]byte) []byte {
 	buf := scratch(dst, len(v)*t.(arrow.FixedWidthDataType).Bytes())
 	switch t.ID() {
-	case arrow.UINT16:
-		out := arrow.Uint16Traits.CastFromBytes(buf)
+	case arrow.UINT16, arrow.INT16:
 		for i, x := range v {
-			out[i] = uint16(x)
-		}
-	case arrow.INT16:
-		out := arrow.Int16Traits.CastFromBytes(buf)
-		for i, x := range v {
-			out[i] = int16(x)
+			binary.LittleEndian.PutUint16(buf[2*i:], uint16(x))
 		}
 	default:
-		copy(arrow.Int32Traits.CastFromBytes(buf), v)
+		if littleEndian {
+			copy(arrow.Int32Traits.CastFromBytes(buf), v)
+			break
+		}
+		for i, x := range v {
+			binary.LittleEndian.PutUint32(buf[4*i:], uint32(x))
+		}
 	}
 	return buf
 }

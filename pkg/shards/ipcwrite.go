@@ -42,7 +42,9 @@ const (
 // of the time of zstd's default level for files about a fifth larger.
 const DefaultZstdLevel = zstd.SpeedFastest
 
-// zstdEncoders holds single-threaded encoders, one pool per level, shared
+// zstdEncoders holds single-threaded encoders, one pool per level
+// (zstd.SpeedFastest to zstd.SpeedBestCompression, as WithZstdLevel
+// allows; index 0 is unused), shared
 // by all Writers: an encoder costs megabytes to set up, a buffer's
 // compression microseconds.
 var zstdEncoders [zstd.SpeedBestCompression + 1]sync.Pool
@@ -95,9 +97,9 @@ func newIPCFile(w io.Writer, schema *arrow.Schema, level zstd.EncoderLevel) (*ip
 
 // writeBatch writes a record batch of rows rows whose arrays (in pre-order
 // of the schema's fields: a list, then its items) have the lengths nodes
-// and the buffers bufs (two per array: validity, always empty since shards
-// have no nulls, then offsets or values), with md as the message's custom
-// metadata.
+// and the buffers bufs (two per array: validity, empty since shards have
+// no nulls, then offsets or values; every non-empty buffer is compressed
+// alike), with md as the message's custom metadata.
 func (f *ipcFile) writeBatch(rows int64, nodes []int64, bufs [][]byte, md arrow.Metadata) error {
 	f.body = f.body[:0]
 	f.spans = f.spans[:0]
