@@ -551,6 +551,177 @@ func assemble(ctx context.Context, cfg Config, nblocks int64, st *Stats) (bool, 
 }
 
 // binPlan is the shard set of one length bin of a split.
+// dealInstances reads the blocks' instances of split in order and writes
+// instance g of each bin to that bin's shard g mod S. One goroutine reads;
+// the shards are shared out among up to cfg.Workers goroutines that encode
+// and compress them, each shard's instances reaching its writer in order,
+// so the files are the same for any number of workers.
+func dealInstances(ctx context.Context, cfg Config, split string, nblocks int64, plan []binPlan) error {
+	var owners []*shardOwner
+	nw := 0
+	for i := range plan {
+		nw += plan[i].shards
+	}
+	nw = max(1, min(nw, cfg.Workers))
+	for range nw {
+		owners = append(owners, &shardOwner{work: make(chan *dealt, 4)})
+	}
+	var wg sync.WaitGroup
+	for _, o := range owners {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			o.run()
+		}()
+	}
+	// owner[i][k] is the goroutine that writes shard k of bin i.
+	owner := make([][]*shardOwner, len(plan))
+	id := 0
+	for i := range plan {
+		for range plan[i].shards {
+			owner[i] = append(owner[i], owners[id%nw])
+			id++
+		}
+	}
+	err := func() error {
+		for blk := range nblocks {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			// Each instance is copied by deal before the next is read.
+			r, err := shards.Open(blockFile(cfg.Out, split, blk), shards.ReuseBuffers())
+			if err != nil {
+				return err
+			}
+			for {
+				in, err := r.Next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					r.Close()
+					return err
+				}
+				i := cfg.Params.bin(len(in.InputIDs))
+				b := &plan[i]
+				k := b.next % b.shards
+				b.next++
+				if err := owner[i][k].deal(b.writers[k], in); err != nil {
+					r.Close()
+					return err
+				}
+			}
+			r.Close()
+		}
+		return nil
+	}()
+	for _, o := range owners {
+		o.send()
+		close(o.work)
+	}
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	for _, o := range owners {
+		if e := o.failed(); e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// dealtBatch is how many instances a shardOwner is handed at a time.
+const dealtBatch = 512
+
+// dealt is a batch of instances for one shardOwner: copies of the
+// instances, their ids in one slab, and the writer of each.
+type dealt struct {
+	insts   []shards.Instance
+	writers []*shards.Writer
+	ids     []int32
+}
+
+// shardOwner writes the shards given to one goroutine.
+type shardOwner struct {
+	work    chan *dealt
+	pending *dealt
+	free    sync.Pool
+	mu      sync.Mutex
+	err     error
+}
+
+// deal queues a copy of in for w. When it hands a full batch over, it
+// reports an error the goroutine has hit, so that the reader stops.
+func (o *shardOwner) deal(w *shards.Writer, in *shards.Instance) error {
+	if o.pending == nil {
+		d, ok := o.free.Get().(*dealt)
+		if !ok {
+			d = new(dealt)
+		}
+		d.insts, d.writers, d.ids = d.insts[:0], d.writers[:0], d.ids[:0]
+		o.pending = d
+	}
+	d := o.pending
+	d.ids = append(d.ids, in.InputIDs...)
+	d.ids = append(d.ids, in.MaskedPositions...)
+	d.ids = append(d.ids, in.MaskedIDs...)
+	// The slices keep only their lengths until send points them into ids.
+	d.insts = append(d.insts, shards.Instance{ALength: in.ALength, IsRandomNext: in.IsRandomNext,
+		InputIDs: in.InputIDs, MaskedPositions: in.MaskedPositions, MaskedIDs: in.MaskedIDs})
+	d.writers = append(d.writers, w)
+	if len(d.insts) == dealtBatch {
+		o.send()
+		return o.failed()
+	}
+	return nil
+}
+
+// send hands the pending batch to the goroutine, its slices pointed into
+// the slab (which appends may have moved while the batch filled).
+func (o *shardOwner) send() {
+	d := o.pending
+	if d == nil {
+		return
+	}
+	o.pending = nil
+	at := 0
+	take := func(n int) []int32 {
+		s := d.ids[at : at+n : at+n]
+		at += n
+		return s
+	}
+	for i := range d.insts {
+		in := &d.insts[i]
+		in.InputIDs = take(len(in.InputIDs))
+		in.MaskedPositions = take(len(in.MaskedPositions))
+		in.MaskedIDs = take(len(in.MaskedIDs))
+	}
+	o.work <- d
+}
+
+func (o *shardOwner) run() {
+	for d := range o.work {
+		if o.failed() == nil {
+			for i := range d.insts {
+				if err := d.writers[i].Write(&d.insts[i]); err != nil {
+					o.mu.Lock()
+					o.err = err
+					o.mu.Unlock()
+					break
+				}
+			}
+		}
+		o.free.Put(d)
+	}
+}
+
+func (o *shardOwner) failed() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.err
+}
+
 type binPlan struct {
 	dir       string // relative to the output: "train", or "train/bin-003"
 	instances int64
@@ -607,34 +778,9 @@ func writeShards(ctx context.Context, cfg Config, split string, nblocks int64, p
 	if !opened {
 		return nil, nil
 	}
-	for blk := range nblocks {
-		if err := ctx.Err(); err != nil {
-			abort()
-			return nil, err
-		}
-		// Each instance is copied by Write before the next is read.
-		r, err := shards.Open(blockFile(cfg.Out, split, blk), shards.ReuseBuffers())
-		if err != nil {
-			abort()
-			return nil, err
-		}
-		for {
-			in, err := r.Next()
-			if err == io.EOF {
-				break
-			}
-			if err == nil {
-				b := &plan[cfg.Params.bin(len(in.InputIDs))]
-				err = b.writers[b.next%b.shards].Write(in)
-				b.next++
-			}
-			if err != nil {
-				r.Close()
-				abort()
-				return nil, err
-			}
-		}
-		r.Close()
+	if err := dealInstances(ctx, cfg, split, nblocks, plan); err != nil {
+		abort()
+		return nil, err
 	}
 	var files []manifest.File
 	for i := range plan {
