@@ -38,8 +38,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
+
+	"github.com/bertline/bertline/internal/fixturevocab"
 )
 
 var (
@@ -257,44 +258,7 @@ func main() {
 
 	// The vocabulary: special tokens, then every word and punctuation
 	// mark of the text columns, sorted.
-	vocab := []string{"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"}
-	var ws []string
-	for w := range words {
-		ws = append(ws, w)
-	}
-	sort.Strings(ws)
-	seen := map[string]bool{}
-	for _, w := range ws {
-		for _, piece := range splitPunct(w) {
-			if !seen[piece] {
-				seen[piece] = true
-				vocab = append(vocab, piece)
-			}
-		}
-	}
-	if err := os.WriteFile("tiny/vocab.txt", []byte(strings.Join(vocab, "\n")+"\n"), 0o644); err != nil {
+	if err := fixturevocab.Write("tiny/vocab.txt", words); err != nil {
 		log.Fatal(err)
 	}
-}
-
-// splitPunct splits w around ASCII punctuation, as BERT's pre-tokenizer
-// does, lower-cased.
-func splitPunct(w string) []string {
-	var out []string
-	cur := ""
-	for _, r := range strings.ToLower(w) {
-		if r < 128 && !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
-			if cur != "" {
-				out = append(out, cur)
-			}
-			out = append(out, string(r))
-			cur = ""
-			continue
-		}
-		cur += string(r)
-	}
-	if cur != "" {
-		out = append(out, cur)
-	}
-	return out
 }

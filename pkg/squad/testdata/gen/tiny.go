@@ -65,8 +65,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"slices"
-	"sort"
 	"strings"
+
+	"github.com/bertline/bertline/internal/fixturevocab"
 )
 
 var rng = rand.New(rand.NewPCG(2024, 1111))
@@ -180,7 +181,7 @@ type paragraph struct {
 func tokens(s string) int {
 	n := 0
 	for _, w := range strings.Fields(s) {
-		n += len(splitPunct(w))
+		n += len(fixturevocab.SplitPunct(w))
 	}
 	return n
 }
@@ -411,44 +412,7 @@ func main() {
 
 	// The vocabulary: special tokens, then every word and punctuation
 	// mark, lower-cased and sorted.
-	vocab := []string{"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"}
-	var ws []string
-	for w := range words {
-		ws = append(ws, w)
-	}
-	sort.Strings(ws)
-	seen := map[string]bool{}
-	for _, w := range ws {
-		for _, piece := range splitPunct(w) {
-			if !seen[piece] {
-				seen[piece] = true
-				vocab = append(vocab, piece)
-			}
-		}
-	}
-	if err := os.WriteFile("tiny/vocab.txt", []byte(strings.Join(vocab, "\n")+"\n"), 0o644); err != nil {
+	if err := fixturevocab.Write("tiny/vocab.txt", words); err != nil {
 		log.Fatal(err)
 	}
-}
-
-// splitPunct splits w around ASCII punctuation, as BERT's pre-tokenizer
-// does, lower-cased.
-func splitPunct(w string) []string {
-	var out []string
-	cur := ""
-	for _, r := range strings.ToLower(w) {
-		if r < 128 && !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
-			if cur != "" {
-				out = append(out, cur)
-			}
-			out = append(out, string(r))
-			cur = ""
-			continue
-		}
-		cur += string(r)
-	}
-	if cur != "" {
-		out = append(out, cur)
-	}
-	return out
 }
