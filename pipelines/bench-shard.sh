@@ -26,6 +26,7 @@ ROUNDS=${ROUNDS:-3}
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench-shard.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
+[ -x /usr/bin/time ] || { echo "bench-shard: needs GNU time at /usr/bin/time (apt install time)" >&2; exit 2; }
 make build >/dev/null
 if [ -z "${TEXT:-}" ]; then
 	TEXT=$work/text.txt
