@@ -33,7 +33,6 @@ const (
 	compressionZstd     = 1  // CompressionType.ZSTD
 	continuationMarker  = 0xFFFFFFFF
 	ipcAlignment        = 8
-	uncompressedPrefix  = 8 // bytes of the uncompressed-length prefix of a compressed buffer
 	maxMessageFlatbytes = 1 << 30
 )
 
@@ -43,10 +42,9 @@ const (
 const DefaultZstdLevel = zstd.SpeedFastest
 
 // zstdEncoders holds single-threaded encoders, one pool per level
-// (zstd.SpeedFastest to zstd.SpeedBestCompression, as WithZstdLevel
-// allows; index 0 is unused), shared
-// by all Writers: an encoder costs megabytes to set up, a buffer's
-// compression microseconds.
+// (zstd.SpeedFastest to zstd.SpeedBestCompression, as WithZstdLevel allows;
+// index 0 is unused), shared by all Writers: an encoder costs megabytes to
+// set up, a buffer's compression microseconds.
 var zstdEncoders [zstd.SpeedBestCompression + 1]sync.Pool
 
 func getEncoder(level zstd.EncoderLevel) *zstd.Encoder {
