@@ -88,11 +88,7 @@ func TestGLUELearns(t *testing.T) {
 			if !res.Finished {
 				t.Fatalf("result %+v", res)
 			}
-			losses := readLosses(t, filepath.Join(out, trainer.MetricsName))
-			first, last := mean(losses[:10]), mean(losses[len(losses)-10:])
-			if !(last < first/2) {
-				t.Errorf("training loss %.3f over the first 10 steps, %.3f over the last 10", first, last)
-			}
+			first, last, steps := checkLossHalved(t, out)
 			p, _, err := trainer.LoadModel(out)
 			if err != nil {
 				t.Fatal(err)
@@ -110,10 +106,23 @@ func TestGLUELearns(t *testing.T) {
 				if m.Name == tc.metric && !(m.Value >= tc.min) {
 					t.Errorf("dev %s %.3f, want at least %.2f", m.Name, m.Value, tc.min)
 				}
-				t.Logf("%s dev %s %.3f (train loss %.3f → %.3f, %d steps)", task.Name, m.Name, m.Value, first, last, len(losses))
+				t.Logf("%s dev %s %.3f (train loss %.3f → %.3f, %d steps)", task.Name, m.Name, m.Value, first, last, steps)
 			}
 		})
 	}
+}
+
+// checkLossHalved fails t unless the fine-tuning run in out ended with a
+// mean loss over its last 10 steps below half that of its first 10; it
+// returns the two means and the number of steps.
+func checkLossHalved(t *testing.T, out string) (first, last float64, steps int) {
+	t.Helper()
+	losses := readLosses(t, filepath.Join(out, trainer.MetricsName))
+	first, last = mean(losses[:10]), mean(losses[len(losses)-10:])
+	if !(last < first/2) {
+		t.Errorf("training loss %.3f over the first 10 steps, %.3f over the last 10", first, last)
+	}
+	return first, last, len(losses)
 }
 
 func mean(xs []float64) float64 {
