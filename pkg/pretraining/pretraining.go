@@ -550,7 +550,6 @@ func assemble(ctx context.Context, cfg Config, nblocks int64, st *Stats) (bool, 
 	return true, manifest.FinishWork(cfg.Out)
 }
 
-// binPlan is the shard set of one length bin of a split.
 // dealInstances reads the blocks' instances of split in order and writes
 // instance g of each bin to that bin's shard g mod S. One goroutine reads;
 // the shards are shared out among up to cfg.Workers goroutines that encode
@@ -722,6 +721,7 @@ func (o *shardOwner) failed() error {
 	return o.err
 }
 
+// binPlan is the shard set of one length bin of a split.
 type binPlan struct {
 	dir       string // relative to the output: "train", or "train/bin-003"
 	instances int64
